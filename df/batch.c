@@ -1,0 +1,318 @@
+/* virt-df: running appliances for a list of guests.
+ *
+ * An appliance launch costs ~10 s even with KVM, far more than measuring
+ * a filesystem, so guests are packed into as few appliances as safely
+ * possible and those appliances run in parallel.  A guest whose disks
+ * conflict with another's (see check.c), or whose shared appliance
+ * failed to start, is rerun on its own.
+ */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "df.h"
+
+/* More disks per appliance only add qemu start-up cost; beyond this the
+ * work is better spread over two appliances.
+ */
+#define MAX_DISKS_PER_APPLIANCE 32
+/* A launch is worth parallelising only with this many guests each. */
+#define MIN_GUESTS_PER_APPLIANCE 4
+/* Memory an appliance needs, for the automatic thread count. */
+#define APPLIANCE_MB 650
+
+static size_t
+guest_disk_count (const struct df_guest *guest)
+{
+  return guest->is_domain ? guest->domain.disks.len : guest->drives.len;
+}
+
+/* Vet the disks of GUEST before anything is added, so a bad image is
+ * reported against its guest and cannot sink a shared appliance.
+ */
+static int
+check_guest (guestfs_h *g, struct df_guest *guest)
+{
+  if (guest->is_domain) {
+    for (size_t i = 0; i < guest->domain.disks.len; ++i) {
+      struct gk_drive d;
+
+      gk_domain_disk_as_drive (&guest->domain.disks.ptr[i], &d);
+      if (gk_check_drive (g, &d) == -1)
+        return -1;
+    }
+    return 0;
+  }
+  for (size_t i = 0; i < guest->drives.len; ++i)
+    if (gk_check_drive (g, guest->drives.ptr[i]) == -1)
+      return -1;
+  return 0;
+}
+
+static int
+add_guest (guestfs_h *g, struct df_guest *guest)
+{
+  if (guest->is_domain)
+    return gk_add_domain (g, &guest->domain, true) == -1 ? -1 : 0;
+  for (size_t i = 0; i < guest->drives.len; ++i)
+    if (gk_add_drive (g, guest->drives.ptr[i], true) == -1)
+      return -1;
+  return 0;
+}
+
+static void
+clear_rows (df_row_list *rows)
+{
+  for (size_t i = 0; i < rows->len; ++i) {
+    free (rows->ptr[i].device);
+    free (rows->ptr[i].type);
+  }
+  rows->len = 0;
+}
+
+static bool
+measurable (const char *type)
+{
+  return STRNEQ (type, "") && STRNEQ (type, "swap")
+    && STRNEQ (type, "unknown") && STRNEQ (type, "LVM2_member")
+    && STRNEQ (type, "crypto_LUKS");
+}
+
+/* Mount one filesystem read-only and read its figures.  Failures are
+ * silent, as upstream: a filesystem the appliance cannot mount (say, a
+ * dirty XFS log) is simply not listed.
+ */
+static void
+measure (guestfs_h *g, struct df_guest *guest, const char *fs,
+         const char *type)
+{
+  CLEANUP_FREE_STATVFS struct guestfs_statvfs *st = NULL;
+  CLEANUP_FREE char *canonical = NULL;
+  struct df_row row;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  if (guestfs_mount_ro (g, fs, "/") == 0) {
+    st = guestfs_statvfs (g, "/");
+    guestfs_umount_all (g);
+  }
+  canonical = STRPREFIX (fs, "btrfsvol:") ? xstrdup (fs)
+    : guestfs_canonical_device_name (g, fs);
+  guestfs_pop_error_handler (g);
+  if (st == NULL)
+    return;
+  row.device = df_rename_device (canonical ? canonical : fs,
+                                 guest->first_index);
+  row.type = xstrdup (type);
+  row.st = *st;
+  df_row_list_append (&guest->rows, row);
+}
+
+/* Measure every filesystem of the guests in a launched appliance,
+ * except the guests marked in SKIP.
+ */
+static void
+measure_all (guestfs_h *g, struct df_guest **guests, size_t n,
+             const bool *skip)
+{
+  CLEANUP_FREE_STRING_LIST char **fses = NULL;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  fses = guestfs_list_filesystems (g);
+  guestfs_pop_error_handler (g);
+  for (size_t i = 0; fses && fses[i]; i += 2) {
+    ssize_t owner = 0;
+
+    if (!measurable (fses[i+1]))
+      continue;
+    if (n > 1) {
+      owner = df_guest_of_device (fses[i], guests, n);
+      if (owner < 0)
+        owner = df_guest_of_lv (g, fses[i], guests, n);
+      if (owner < 0)
+        continue;             /* e.g. md arrays spanning guests */
+    }
+    if (!skip[owner])
+      measure (g, guests[owner], fses[i], fses[i+1]);
+  }
+}
+
+static void
+guest_done (struct df_guest *guest)
+{
+  guest->done = true;
+  if (guest->rows.len > 0)
+    return;
+  /* Nothing measurable: for a disk the user named this is almost always
+   * the wrong file; in a scan of every domain it is only worth a note.
+   */
+  if (guest->from_libvirt_scan)
+    gk_warning ("%s: no filesystems were found", guest->name);
+  else {
+    gk_error_noexit ("%s: no filesystems were found (not a disk image, or "
+                     "an empty or encrypted one?)", guest->name);
+    guest->failed = true;
+  }
+}
+
+/* Run one appliance for GUESTS.  With more than one guest, guests that
+ * must not share are left not done for a rerun.
+ */
+static int
+run_appliance (struct df_guest **guests, size_t n,
+               const struct df_settings *s)
+{
+  CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
+  CLEANUP_FREE bool *conflict = xcalloc (n, sizeof (bool));
+  size_t index = 0, added = 0;
+  CLEANUP_FREE struct df_guest **usable = xcalloc (n, sizeof *usable);
+
+  for (size_t i = 0; i < n; ++i) {
+    if (check_guest (g, guests[i]) == -1) {
+      guests[i]->failed = guests[i]->done = true;
+      continue;
+    }
+    if (add_guest (g, guests[i]) == -1) {
+      /* Nothing of it was added only if it failed on its first disk;
+       * otherwise the device numbering is off, so start over alone.
+       */
+      guests[i]->failed = guests[i]->done = true;
+      return -1;
+    }
+    guests[i]->first_index = index;
+    guests[i]->n_disks = guest_disk_count (guests[i]);
+    index += guests[i]->n_disks;
+    usable[added++] = guests[i];
+  }
+  if (added == 0)
+    return 0;
+
+  if (gk_launch (g) == -1) {
+    if (added == 1) {
+      usable[0]->failed = usable[0]->done = true;
+      return 0;
+    }
+    return -1;                  /* the caller retries guests one by one */
+  }
+  /* Also without --key: encrypted devices are then reported, not
+   * silently missing from the output.
+   */
+  gk_decrypt_luks (g, s->opts);
+
+  if (added > 1)
+    df_find_conflicts (g, usable, added, conflict);
+  measure_all (g, usable, added, conflict);
+  for (size_t i = 0; i < added; ++i) {
+    if (conflict[i]) {
+      gk_debug ("%s: shares LVM or btrfs identities with another guest; "
+                "rechecking it in its own appliance", usable[i]->name);
+      clear_rows (&usable[i]->rows);
+      continue;
+    }
+    guest_done (usable[i]);
+  }
+  return 0;
+}
+
+struct plan {
+  df_guest_list *guests;
+  const struct df_settings *s;
+  size_t n_batches;
+  size_t *batch_start;          /* guests [start[b], start[b+1]) */
+};
+
+static int
+run_batch (size_t b, FILE *out, void *opaque)
+{
+  struct plan *p = opaque;
+  size_t first = p->batch_start[b], last = p->batch_start[b+1];
+  size_t n = last - first;
+  CLEANUP_FREE struct df_guest **guests = xcalloc (n, sizeof *guests);
+  bool failed = false;
+
+  for (size_t i = 0; i < n; ++i)
+    guests[i] = &p->guests->ptr[first + i];
+  if (n > 0 && run_appliance (guests, n, p->s) == -1 && n > 1)
+    gk_debug ("a shared appliance could not start; trying its guests "
+              "one at a time");
+
+  /* Whatever is not done yet gets an appliance of its own. */
+  for (size_t i = 0; i < n; ++i) {
+    if (!guests[i]->done) {
+      clear_rows (&guests[i]->rows);
+      if (run_appliance (&guests[i], 1, p->s) == -1)
+        guests[i]->failed = true;
+      guests[i]->done = true;
+    }
+    if (guests[i]->failed)
+      failed = true;
+  }
+  return failed ? -1 : 0;
+}
+
+static size_t
+automatic_threads (size_t n_guests)
+{
+  long cpus = sysconf (_SC_NPROCESSORS_ONLN);
+  long pages = sysconf (_SC_AVPHYS_PAGES), page_size = sysconf (_SC_PAGESIZE);
+  size_t by_memory = 1, t;
+
+  if (pages > 0 && page_size > 0)
+    by_memory = (size_t) ((pages / 1024) * (page_size / 1024)) / APPLIANCE_MB;
+  t = cpus > 0 ? (size_t) cpus : 1;
+  if (by_memory < t)
+    t = by_memory;
+  if (n_guests < t)
+    t = n_guests;
+  return t > 0 ? t : 1;
+}
+
+int
+df_run (df_guest_list *guests, const struct df_settings *s)
+{
+  size_t n = guests->len, threads, n_batches, total_disks = 0;
+  CLEANUP_FREE size_t *start = NULL;
+  struct plan p = { .guests = guests, .s = s };
+  FILE *null_out;
+  int r;
+
+  if (n == 0)
+    return 0;
+  threads = s->max_threads ? s->max_threads : automatic_threads (n);
+  for (size_t i = 0; i < n; ++i)
+    total_disks += guest_disk_count (&guests->ptr[i]);
+
+  if (s->one_per_guest)
+    n_batches = n;
+  else {
+    /* Enough appliances to keep the threads busy, as long as each
+     * still carries several guests; and none too big.
+     */
+    n_batches = (n + MIN_GUESTS_PER_APPLIANCE - 1) / MIN_GUESTS_PER_APPLIANCE;
+    if (n_batches > threads)
+      n_batches = threads;
+    if (n_batches < (total_disks + MAX_DISKS_PER_APPLIANCE - 1)
+        / MAX_DISKS_PER_APPLIANCE)
+      n_batches = (total_disks + MAX_DISKS_PER_APPLIANCE - 1)
+        / MAX_DISKS_PER_APPLIANCE;
+    if (n_batches > n)
+      n_batches = n;
+    if (n_batches == 0)
+      n_batches = 1;
+  }
+  start = xcalloc (n_batches + 1, sizeof (size_t));
+  for (size_t b = 0; b <= n_batches; ++b)
+    start[b] = n * b / n_batches;
+  p.n_batches = n_batches;
+  p.batch_start = start;
+  gk_debug ("%zu guests, %zu disks: %zu appliances on %zu threads",
+            n, total_disks, n_batches, threads);
+
+  null_out = fopen ("/dev/null", "w");
+  if (null_out == NULL)
+    gk_error_errno ("/dev/null");
+  r = gk_run_parallel (n_batches, threads, run_batch, &p, null_out);
+  fclose (null_out);
+  return r;
+}

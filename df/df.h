@@ -1,0 +1,85 @@
+/* virt-df: the data shared by main.c, guests.c, batch.c and output.c. */
+#ifndef VIRT_DF_H
+#define VIRT_DF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <guestfs.h>
+
+#include "guestkit.h"
+
+/* One filesystem's figures, with the device named as the guest sees it
+ * (its own first disk is /dev/sda even when it shared an appliance).
+ */
+struct df_row {
+  char *device;
+  char *type;
+  struct guestfs_statvfs st;
+};
+DEFINE_VECTOR_TYPE (df_row_list, struct df_row);
+
+DEFINE_VECTOR_TYPE (drive_ptr_list, const struct gk_drive *);
+
+/* A guest: a set of disks whose filesystems are reported under one name. */
+struct df_guest {
+  char *name;                   /* display name */
+  char *uuid;                   /* libvirt UUID, or NULL */
+  bool from_libvirt_scan;       /* found by listing every domain */
+  drive_ptr_list drives;        /* -a disks of this guest (borrowed) */
+  struct gk_domain domain;      /* or: a libvirt domain (owned) */
+  bool is_domain;
+
+  /* Filled in by the batch runner. */
+  size_t first_index;           /* index of its first disk in the appliance */
+  size_t n_disks;
+  df_row_list rows;
+  bool done;
+  bool failed;                  /* an error was reported for it */
+};
+DEFINE_VECTOR_TYPE (df_guest_list, struct df_guest);
+
+enum df_format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+
+struct df_settings {
+  enum df_format format;
+  bool human;                   /* -h */
+  bool inodes;                  /* -i */
+  bool uuid;                    /* --uuid */
+  bool one_per_guest;           /* --one-per-guest: never share appliances */
+  size_t max_threads;           /* -P, 0 = automatic */
+  const struct gk_options *opts;
+};
+
+/* batch.c: fill in rows for every guest.  Returns 0, or -1 if some guest
+ * failed (its error was already printed).
+ */
+extern int df_run (df_guest_list *guests, const struct df_settings *s);
+
+/* check.c: after launch, which guests of a shared appliance see each
+ * other's LVM or btrfs metadata and must be rerun alone.
+ */
+extern void df_find_conflicts (guestfs_h *g, struct df_guest **guests,
+                               size_t n, bool *conflict);
+/* Which guest owns the device DEV (e.g. "/dev/sdc3"), or -1. */
+extern ssize_t df_guest_of_device (const char *dev, struct df_guest **guests,
+                                   size_t n);
+
+/* Which guest owns the LV "/dev/VG/LV" (by its VG's first PV), or -1. */
+extern ssize_t df_guest_of_lv (guestfs_h *g, const char *lv,
+                               struct df_guest **guests, size_t n);
+
+/* devices.c: naming devices relative to a guest's first disk. */
+extern ssize_t df_device_index (const char *dev);
+extern char *df_device_name (size_t index);
+extern char *df_rename_device (const char *dev, size_t first_index);
+
+/* output.c */
+extern void df_print_header (FILE *fp, const struct df_settings *s);
+extern void df_print_guest (FILE *fp, const struct df_guest *guest,
+                            const struct df_settings *s);
+extern void df_print_footer (FILE *fp, const struct df_settings *s);
+extern void df_write_csv_field (FILE *fp, const char *field);
+
+#endif /* VIRT_DF_H */

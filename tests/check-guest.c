@@ -1,0 +1,140 @@
+/* guestkit test harness: what libguestfs inspection sees in a disk image,
+ * and whether known files still have their checksums.
+ *
+ * Usage: check-guest [--format FMT] IMAGE [MANIFEST]
+ *
+ * Prints one "key: value" line per fact of each operating system found
+ * (root, type, distro, major_version, minor_version, product_name,
+ * hostname, package_format), then with MANIFEST ("PATH<TAB>SHA256"
+ * lines) mounts that OS read-only and prints "ok PATH" or
+ * "MISMATCH PATH" for each.  Exit 0 if an OS was found and everything
+ * matched, 1 otherwise.  The image is opened read-only.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mkimage-common.h"
+
+/* Mount every filesystem of ROOT read-only, parents before children:
+ * inspect_get_mountpoints returns pairs in no particular order, and a
+ * shorter mountpoint can never be below a longer one.
+ */
+static void
+mount_root (guestfs_h *g, const char *root)
+{
+  MK_CLEANUP_FREE_STRING_LIST char **mps = NULL;
+  size_t i, len, maxlen = 0;
+
+  CHECK_PTR (mps = guestfs_inspect_get_mountpoints (g, root));
+  for (i = 0; mps[i] != NULL; i += 2)
+    if (strlen (mps[i]) > maxlen)
+      maxlen = strlen (mps[i]);
+  for (len = 1; len <= maxlen; ++len) {
+    for (i = 0; mps[i] != NULL; i += 2) {
+      if (strlen (mps[i]) != len)
+        continue;
+      guestfs_push_error_handler (g, NULL, NULL);
+      if (guestfs_mount_ro (g, mps[i + 1], mps[i]) == -1)
+        fprintf (stderr, "check-guest: could not mount %s on %s\n",
+                 mps[i + 1], mps[i]);
+      guestfs_pop_error_handler (g);
+    }
+  }
+}
+
+static int
+check_manifest (guestfs_h *g, const char *manifest)
+{
+  FILE *fp = fopen (manifest, "r");
+  char line[4096];
+  int errors = 0;
+
+  if (fp == NULL) {
+    perror (manifest);
+    return 1;
+  }
+  while (fgets (line, sizeof line, fp) != NULL) {
+    char *tab = strchr (line, '\t');
+    MK_CLEANUP_FREE char *sum = NULL;
+
+    line[strcspn (line, "\n")] = '\0';
+    if (tab == NULL || line[0] == '#')
+      continue;
+    *tab = '\0';
+    guestfs_push_error_handler (g, NULL, NULL);
+    sum = guestfs_checksum (g, "sha256", line);
+    guestfs_pop_error_handler (g);
+    if (sum != NULL && strcmp (sum, tab + 1) == 0)
+      printf ("ok %s\n", line);
+    else {
+      printf ("MISMATCH %s (%s)\n", line, sum ? sum : "missing");
+      errors++;
+    }
+  }
+  fclose (fp);
+  return errors;
+}
+
+static void
+print_fact (const char *key, char *value)
+{
+  printf ("%s: %s\n", key, value ? value : "(error)");
+  free (value);
+}
+
+int
+main (int argc, char *argv[])
+{
+  MK_CLEANUP_GUESTFS_CLOSE guestfs_h *g = NULL;
+  MK_CLEANUP_FREE_STRING_LIST char **roots = NULL;
+  const char *format = "raw", *image, *manifest = NULL;
+  int i = 1, errors = 0;
+  size_t r;
+
+  if (argc > 2 && strcmp (argv[1], "--format") == 0) {
+    format = argv[2];
+    i = 3;
+  }
+  if (argc - i < 1 || argc - i > 2) {
+    fprintf (stderr, "usage: %s [--format FMT] IMAGE [MANIFEST]\n", argv[0]);
+    exit (EXIT_FAILURE);
+  }
+  image = argv[i];
+  if (argc - i == 2)
+    manifest = argv[i + 1];
+
+  CHECK_PTR (g = guestfs_create ());
+  CHECK (guestfs_add_drive_opts (g, image,
+                                 GUESTFS_ADD_DRIVE_OPTS_FORMAT, format,
+                                 GUESTFS_ADD_DRIVE_OPTS_READONLY, 1, -1));
+  CHECK (guestfs_launch (g));
+  CHECK_PTR (roots = guestfs_inspect_os (g));
+  if (roots[0] == NULL) {
+    fprintf (stderr, "check-guest: %s: no operating system found\n", image);
+    exit (EXIT_FAILURE);
+  }
+  for (r = 0; roots[r] != NULL; ++r) {
+    printf ("root: %s\n", roots[r]);
+    print_fact ("type", guestfs_inspect_get_type (g, roots[r]));
+    print_fact ("distro", guestfs_inspect_get_distro (g, roots[r]));
+    printf ("major_version: %d\n",
+            guestfs_inspect_get_major_version (g, roots[r]));
+    printf ("minor_version: %d\n",
+            guestfs_inspect_get_minor_version (g, roots[r]));
+    print_fact ("product_name",
+                guestfs_inspect_get_product_name (g, roots[r]));
+    print_fact ("hostname", guestfs_inspect_get_hostname (g, roots[r]));
+    print_fact ("package_format",
+                guestfs_inspect_get_package_format (g, roots[r]));
+  }
+  if (manifest != NULL) {
+    mount_root (g, roots[0]);
+    errors = check_manifest (g, manifest);
+    CHECK (guestfs_umount_all (g));
+  }
+  fflush (stdout);
+  exit (errors ? EXIT_FAILURE : EXIT_SUCCESS);
+}

@@ -1,0 +1,27 @@
+#!/bin/bash -
+# guestkit test harness: test domains can be defined over test images on
+# qemu:///system and are undefined again when the test exits.
+set -e
+source "$srcdir/../tests/functions.sh"
+
+requires which virsh
+requires start_libvirtd
+
+d="$(make_test_tmpdir)"
+cleanup_fn rm -rf "$d"
+truncate -s 10M "$d/a.img"
+qemu-img create -q -f qcow2 "$d/b.qcow2" 10M
+
+# In a subshell, so its exit runs the cleanup we want to check.
+(
+  define_test_domain libvirt "$d/a.img" "$d/b.qcow2" qcow2
+  echo "$test_domain" > "$d/name"
+  virsh -c qemu:///system list --all --name | grep -qx "$test_domain"
+  xml="$(virsh -c qemu:///system dumpxml "$test_domain")"
+  echo "$xml" | grep -q "<source file='$d/a.img'/>"
+  echo "$xml" | grep -q "<driver name='qemu' type='qcow2'/>"
+  test "$(virsh -c qemu:///system domstate "$test_domain")" = "shut off"
+)
+name="$(cat "$d/name")"
+case "$name" in gktest-libvirt-$$) ;; *) echo "bad name $name"; exit 1 ;; esac
+! virsh -c qemu:///system list --all --name | grep -qx "$name"

@@ -1,0 +1,28 @@
+#!/bin/bash -
+# guestkit test harness: the multi-filesystem image builds and its
+# expected-statvfs file has one sane line per filesystem.
+set -e
+source "$srcdir/../tests/functions.sh"
+
+requires which sgdisk
+
+img="$(multifs_image)"
+expected="$(multifs_expected)"
+cat "$expected"
+
+assert_eq "devices" \
+  "/dev/sda1 /dev/sda2 /dev/sda3 /dev/sda4 /dev/sda5 /dev/gktestvg/lvext4 /dev/gktestvg/lvxfs" \
+  "$(cut -f1 "$expected" | tr '\n' ' ' | sed 's/ $//')"
+
+# Every filesystem has data on it: 0 < bavail <= bfree < blocks.
+awk -F'\t' '
+  NF != 8 { print "bad line: " $0; bad = 1; next }
+  !($4 > 0 && $5 < $4 && $6 <= $5 && $2 > 0 && $3 > 0) {
+    print "implausible figures: " $0; bad = 1
+  }
+  END { exit bad }
+' "$expected"
+
+# And the partition table is what the builder promised: GPT, 7 partitions.
+sgdisk -p "$img"
+test "$(sgdisk -p "$img" | grep -Ec '^ +[0-9]+ ')" -eq 7
