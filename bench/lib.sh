@@ -75,24 +75,26 @@ bench_median_of ()
 bench_last_out=""
 bench_median ()
 {
-  local i t0 t1 times=() out
+  local i t0 t1 times=() out err
   out="$(mktemp "${TMPDIR:-/tmp}/bench-out.XXXXXX")"
+  err="$(mktemp "${TMPDIR:-/tmp}/bench-err.XXXXXX")"
   for ((i = 1; i <= BENCH_RUNS; i++)); do
     echo "### run $i: $*" >>"$bench_log"
     t0="$(bench_now)"
-    if ! "$@" >"$out" 2>>"$bench_log"; then
-      cat "$out" >>"$bench_log"
-      bench_note "failed (run $i): $*  (see ${BENCH_LOG:-the log})"
-      rm -f "$out"
+    if ! "$@" >"$out" 2>"$err"; then
+      cat "$out" "$err" >>"$bench_log"
+      bench_note "failed (run $i): $*"
+      tail -n 5 "$err" | sed 's/^/    /' >&2
+      rm -f "$out" "$err"
       echo FAIL
       return 1
     fi
     t1="$(bench_now)"
-    cat "$out" >>"$bench_log"
+    cat "$out" "$err" >>"$bench_log"
     times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
   done
   bench_last_out="$(cat "$out")"
-  rm -f "$out"
+  rm -f "$out" "$err"
   bench_median_of "${times[@]}"
 }
 

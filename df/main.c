@@ -234,6 +234,15 @@ free_guests (df_guest_list *guests)
   free (guests->ptr);
 }
 
+static bool
+all_failed (const df_guest_list *guests)
+{
+  for (size_t i = 0; i < guests->len; ++i)
+    if (!guests->ptr[i].failed)
+      return false;
+  return guests->len > 0;
+}
+
 /* --machine-readable alone: what this virt-df can do. */
 static void __attribute__ ((noreturn))
 print_facts (void)
@@ -354,6 +363,16 @@ main (int argc, char *argv[])
     make_guests (&guests, &opts, per_disk);
 
   r = df_run (&guests, &s);
+
+  /* When every guest failed there is no table, only the errors already
+   * printed: a lone title would read as "no filesystems".  Upstream
+   * prints nothing either.
+   */
+  if (r == -1 && all_failed (&guests)) {
+    free_guests (&guests);
+    gk_options_free (&opts);
+    return EXIT_FAILURE;
+  }
 
   df_print_header (stdout, &s);
   for (size_t i = 0; i < guests.len; ++i)

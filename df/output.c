@@ -153,6 +153,10 @@ print_row (FILE *fp, const struct df_guest *guest, const struct df_row *r,
   }
   if (pct < 0)
     pct = 0;
+  /* Upstream keeps the percentage in a float, and it shows: 12.35% is
+   * "12.4" in its CSV, and a hair over 50% on a big filesystem is "50%".
+   */
+  pct = (float) pct;
 
   if (s->format == FORMAT_CSV) {
     df_write_csv_field (fp, name);

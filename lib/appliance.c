@@ -14,9 +14,10 @@
 #include "gk-strings.h"
 #include "kvm-probe.h"
 #include "messages.h"
+#include "tmpfiles.h"
 
 static pthread_mutex_t kvm_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool kvm_checked, kvm_broken;
+static bool kvm_checked, kvm_broken, kvm_warned;
 
 /* Decided once per process: probing is cheap thanks to the cache, but the
  * warning must appear once even when many handles are created.
@@ -30,12 +31,25 @@ kvm_is_broken (guestfs_h *g)
 
     kvm_checked = true;
     kvm_broken = hv && gk_kvm_state (hv) == GK_KVM_BROKEN;
-    if (kvm_broken)
-      gk_warning ("KVM is present on this host but qemu cannot use it; "
-                  "falling back to software emulation, which is slower");
   }
   pthread_mutex_unlock (&kvm_lock);
   return kvm_broken;
+}
+
+/* Said when an appliance really starts, not when a handle is made: a
+ * command line that fails its own checks (a missing disk) should print
+ * just that error.
+ */
+static void
+warn_if_kvm_broken (void)
+{
+  pthread_mutex_lock (&kvm_lock);
+  if (kvm_broken && !kvm_warned) {
+    kvm_warned = true;
+    gk_warning ("KVM is present on this host but qemu cannot use it; "
+                "falling back to software emulation, which is slower");
+  }
+  pthread_mutex_unlock (&kvm_lock);
 }
 
 static bool
@@ -49,6 +63,30 @@ force_tcg_already_set (guestfs_h *g)
   return settings && gk_string_list_contains (settings, "force_tcg");
 }
 
+/* libguestfs keeps its overlays and sockets in temporary directories
+ * that only guestfs_close removes; a tool killed by ^C would leave them
+ * behind.  Putting them inside our own temporary directory lets the
+ * signal handler remove them too.  The socket directory cannot be
+ * chosen (see register_socket_dir).
+ */
+static void
+contain_temporary_files (guestfs_h *g)
+{
+  const char *dir = gk_tmpdir ();
+  const char *cachedir = getenv ("LIBGUESTFS_CACHEDIR");
+
+  if (guestfs_set_tmpdir (g, dir) == -1)
+    gk_error ("could not set the temporary directory");
+  /* The appliance cache is not temporary: by default libguestfs puts it
+   * in $TMPDIR, so a private TMPDIR would rebuild it (~10 s) every run
+   * and leave it behind.
+   */
+  if (cachedir == NULL || *cachedir == '\0')
+    cachedir = "/var/tmp";
+  if (guestfs_set_cachedir (g, cachedir) == -1)
+    gk_error ("could not set the appliance cache directory");
+}
+
 guestfs_h *
 gk_handle_create (void)
 {
@@ -56,6 +94,7 @@ gk_handle_create (void)
 
   if (g == NULL)
     gk_error ("could not create the libguestfs handle");
+  contain_temporary_files (g);
   if (gk_verbose)
     guestfs_set_verbose (g, 1);
   if (gk_trace)
@@ -241,11 +280,53 @@ gk_add_drives (guestfs_h *g, const struct gk_options *opts, bool read_only)
   return 0;
 }
 
+/* libguestfs puts the appliance's socket in a directory of its own under
+ * /tmp that no API names.  qemu's command line does, so once qemu runs
+ * we register that directory for removal if we are killed.  (A signal
+ * during the launch itself can still leave it behind.)
+ */
+static void
+register_socket_dir (guestfs_h *g)
+{
+  CLEANUP_FREE char *path = NULL;
+  CLEANUP_FCLOSE FILE *fp = NULL;
+  char buf[8192];
+  size_t n;
+  int pid;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  pid = guestfs_get_pid (g);
+  guestfs_pop_error_handler (g);
+  if (pid <= 0)
+    return;
+  path = xasprintf ("/proc/%d/cmdline", pid);
+  fp = fopen (path, "r");
+  if (fp == NULL)
+    return;
+  n = fread (buf, 1, sizeof buf - 1, fp);
+  buf[n] = '\0';
+  for (size_t i = 0; i < n; i += strlen (buf + i) + 1) {
+    const char *p = strstr (buf + i, "socket,path=");
+    const char *end;
+
+    if (p == NULL)
+      continue;
+    p += strlen ("socket,path=");
+    end = strstr (p, "/guestfsd.sock");
+    if (end && STRPREFIX (p, "/tmp/libguestfs")) {
+      CLEANUP_FREE char *dir = xstrndup (p, end - p);
+
+      gk_tmpfile_register (dir);
+    }
+  }
+}
+
 int
 gk_launch (guestfs_h *g)
 {
   int r;
 
+  warn_if_kvm_broken ();
   /* libguestfs' own message is "see earlier error messages"; the detail
    * is in qemu's output, shown with -v.
    */
@@ -260,5 +341,6 @@ gk_launch (guestfs_h *g)
                      gk_verbose ? "" : " (run with -v to see why)");
     return -1;
   }
+  register_socket_dir (g);
   return 0;
 }

@@ -34,9 +34,12 @@ gk_machine_readable_set (const char *arg)
 {
   const char *colon, *value;
 
-  gk_machine_readable = true;
+  /* Turned on only once ARG is known to be good: the error about a bad
+   * one belongs on stderr, not as JSON on a channel nobody asked for.
+   */
   if (arg == NULL || *arg == '\0') {
     destination = TO_STDOUT;
+    gk_machine_readable = true;
     return;
   }
   colon = strchr (arg, ':');
@@ -71,6 +74,7 @@ gk_machine_readable_set (const char *arg)
   }
   else
     gk_error ("invalid output for --machine-readable: %s", arg);
+  gk_machine_readable = true;
 }
 
 FILE *

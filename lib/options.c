@@ -176,13 +176,8 @@ gk_options_free (struct gk_options *opts)
 void
 gk_display_long_options (const struct option *long_options)
 {
-  for (; long_options->name; ++long_options) {
-    /* Deprecated and hidden spellings stay usable but are not offered. */
-    if (STREQ (long_options->name, "long-options")
-        || STREQ (long_options->name, "short-options"))
-      continue;
+  for (; long_options->name; ++long_options)
     printf ("--%s\n", long_options->name);
-  }
   exit (EXIT_SUCCESS);
 }
 

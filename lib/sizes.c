@@ -159,7 +159,7 @@ char *
 gk_human_size (int64_t bytes)
 {
   const char *sign = bytes < 0 ? "-" : "";
-  uint64_t i = bytes < 0 ? (uint64_t) -bytes : (uint64_t) bytes;
+  uint64_t i = bytes < 0 ? -(uint64_t) bytes : (uint64_t) bytes;
   static const char units[] = "KMG";
 
   if (i < 1024)
@@ -173,15 +173,30 @@ gk_human_size (int64_t bytes)
   }
 }
 
+/* Like gnulib's human_readable with round-to-nearest, autoscale and base
+ * 1024, which upstream virt-df uses: exact integer arithmetic, ties
+ * rounded to even ("1.25M" is "1.2M", "10.5K" is "10K"), one decimal
+ * below 10, and a value that rounds up to 1024 moves to the next unit.
+ */
 char *
 gk_human_readable (uint64_t bytes, char *buf)
 {
   static const char units[] = "KMGTPE";
-  long double amount = bytes;
+  uint64_t amount = bytes;
+  /* What the divisions dropped: TENTHS is the first decimal digit, and
+   * REST says whether the remainder after it is zero (0), below half (1),
+   * exactly half (2) or above half (3) of a tenth.
+   */
+  unsigned tenths = 0, rest = 0;
   int power = 0;
 
   while (amount >= 1024 && power < 6) {
+    unsigned r10 = (unsigned) (amount % 1024) * 10 + tenths;
+    unsigned r2 = (r10 % 1024) * 2 + (rest >> 1);
+
     amount /= 1024;
+    tenths = r10 / 1024;
+    rest = r2 < 1024 ? (r2 + rest) != 0 : 2 + (1024 < r2 + rest);
     power++;
   }
   if (power == 0) {
@@ -189,23 +204,27 @@ gk_human_readable (uint64_t bytes, char *buf)
     return buf;
   }
   if (amount < 10) {
-    uint64_t tenths = (uint64_t) llroundl (amount * 10);
-
-    if (tenths < 100) {
-      sprintf (buf, "%" PRIu64 ".%" PRIu64 "%c",
-               tenths / 10, tenths % 10, units[power-1]);
+    if (2 < rest + (tenths & 1)) {
+      tenths++;
+      if (tenths == 10) {
+        amount++;
+        tenths = 0;
+      }
+    }
+    if (amount < 10) {
+      sprintf (buf, "%" PRIu64 ".%u%c", amount, tenths, units[power-1]);
       return buf;
     }
+    rest = 0;
   }
-  {
-    uint64_t whole = (uint64_t) llroundl (amount);
-
-    /* 1023.6K rounds up to the next unit. */
-    if (whole >= 1024 && power < 6) {
+  if (5 < tenths + (0 < rest + (amount & 1))) {
+    amount++;
+    /* 1023.6K is "1.0M", not "1024K". */
+    if (amount == 1024 && power < 6) {
       sprintf (buf, "1.0%c", units[power]);
       return buf;
     }
-    sprintf (buf, "%" PRIu64 "%c", whole, units[power-1]);
   }
+  sprintf (buf, "%" PRIu64 "%c", amount, units[power-1]);
   return buf;
 }

@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -125,10 +126,14 @@ gk_tmpfile_keep (int handle)
 const char *
 gk_tmpdir (void)
 {
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
   const char *base;
 
-  if (tmpdir_path)
+  pthread_mutex_lock (&lock);
+  if (tmpdir_path) {
+    pthread_mutex_unlock (&lock);
     return tmpdir_path;
+  }
   base = getenv ("TMPDIR");
   if (base == NULL || *base == '\0')
     base = "/tmp";
@@ -136,5 +141,6 @@ gk_tmpdir (void)
   if (mkdtemp (tmpdir_path) == NULL)
     gk_error_errno ("cannot create a temporary directory in %s", base);
   gk_tmpfile_register (tmpdir_path);
+  pthread_mutex_unlock (&lock);
   return tmpdir_path;
 }

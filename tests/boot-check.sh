@@ -13,6 +13,7 @@
 #
 # KVM is used only when the probe says it works ($GUESTKIT_KVM=yes, set
 # by functions.sh, or $top_builddir/tests/kvm-probe); otherwise TCG.
+# GUESTKIT_BOOT_LOG=FILE keeps a copy of the serial log.
 
 set -e
 
@@ -83,6 +84,10 @@ while [ $((SECONDS - start)) -lt "$timeout" ]; do
   sleep 1
 done
 elapsed=$((SECONDS - start))
+# For debugging a slow or failed boot: GUESTKIT_BOOT_LOG=FILE keeps it.
+if [ -n "${GUESTKIT_BOOT_LOG:-}" ]; then
+  cp "$log" "$GUESTKIT_BOOT_LOG" 2>/dev/null || :
+fi
 
 if [ $status -eq 0 ]; then
   echo "boot-check: $image booted in ${elapsed} s" \

@@ -1,0 +1,42 @@
+#!/bin/bash
+# --machine-readable: the fact list (probing the appliance), and errors
+# as JSON lines on the chosen channel.
+source "$srcdir/../tests/functions.sh"
+set -e
+
+t="$(make_test_tmpdir)"
+cleanup_fn rm -rf "$t"
+vdf="$top_builddir/df/virt-df"
+
+"$vdf" --machine-readable > "$t/facts"
+cat "$t/facts"
+assert_eq "first fact" virt-df "$(head -n 1 "$t/facts")"
+for fact in csv json human-readable inodes uuid per-disk; do
+  grep -qx "$fact" "$t/facts"
+done
+# Probed: the appliance on these machines has btrfs and xfs.
+grep -qx btrfs "$t/facts"
+grep -qx xfs "$t/facts"
+! grep -v '^[a-z0-9-]*$' "$t/facts"
+
+# file:PATH gets the fact list instead of stdout.
+"$vdf" --machine-readable=file:"$t/facts2" > "$t/stdout"
+[ ! -s "$t/stdout" ]
+diff -u "$t/facts" "$t/facts2"
+
+# An error: the usual line on stderr, and a JSON line on the channel.
+if "$vdf" --machine-readable=stream:stderr -a "$t/missing.img" \
+     > "$t/out" 2> "$t/err"; then
+  exit 1
+fi
+cat "$t/err"
+grep -q '^virt-df: error: .*missing.img' "$t/err"
+grep '^{' "$t/err" | python3 -c '
+import json, re, sys
+msgs = [json.loads(l) for l in sys.stdin]
+assert msgs and msgs[-1]["type"] == "error", msgs
+assert "missing.img" in msgs[-1]["message"], msgs
+assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}[+-]\d\d:\d\d$",
+                msgs[-1]["timestamp"]), msgs
+print("json messages ok")
+'
