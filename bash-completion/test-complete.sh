@@ -1,0 +1,25 @@
+#!/bin/bash
+# Completing a virt-df command line offers its real options and files.
+set -e
+source "$srcdir/virt-df"
+complete -p virt-df | grep -q '_guestkit_virt_df'
+
+complete_words () {
+  COMP_WORDS=("$@")
+  COMP_CWORD=$(( $# - 1 ))
+  COMPREPLY=()
+  _guestkit_virt_df
+  printf '%s\n' "${COMPREPLY[@]}"
+}
+
+# Use the built binary as "virt-df".
+vdf="$top_builddir/df/virt-df"
+out="$(complete_words "$vdf" --cs)"
+[ "$out" = "--csv" ]
+out="$(complete_words "$vdf" --js)"
+[ "$out" = "--json" ]
+complete_words "$vdf" -- | grep -qx -- --per-disk
+complete_words "$vdf" --format q | grep -qx qcow2
+cd "$srcdir"
+complete_words "$vdf" -a test-comp | grep -qx test-complete.sh
+echo ok
