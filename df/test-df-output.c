@@ -8,7 +8,6 @@
  */
 #include <config.h>
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,51 +15,7 @@
 #include <sys/wait.h>
 
 #include "df.h"
-
-static int test_number;
-static int failures;
-
-static bool __attribute__ ((format (printf, 2, 3)))
-ok (bool cond, const char *fs, ...)
-{
-  va_list args;
-
-  printf ("%sok %d - ", cond ? "" : "not ", ++test_number);
-  va_start (args, fs);
-  vprintf (fs, args);
-  va_end (args);
-  putchar ('\n');
-  if (!cond)
-    failures++;
-  return cond;
-}
-
-/* Show a multi-line string as TAP comments. */
-static void
-diag (const char *label, const char *s)
-{
-  printf ("#   %s:\n#     ", label);
-  for (; *s; ++s) {
-    putchar (*s);
-    if (*s == '\n' && s[1])
-      fputs ("#     ", stdout);
-  }
-  if (s[-1] != '\n')
-    putchar ('\n');
-}
-
-static bool
-is_str (const char *got, const char *expected, const char *what)
-{
-  bool eq = STREQ (got, expected);
-
-  ok (eq, "%s", what);
-  if (!eq) {
-    diag ("expected", expected);
-    diag ("got", got);
-  }
-  return eq;
-}
+#include "tap.h"
 
 static struct df_row
 row (const char *device, const char *type, int64_t bsize, int64_t blocks,
@@ -146,7 +101,7 @@ output_is (const struct df_settings *s, const char *expected,
 {
   CLEANUP_FREE char *got = output_of (s, guests, 6);
 
-  is_str (got, expected, what);
+  is_text (got, expected, what);
 }
 
 static void
@@ -261,7 +216,7 @@ test_float_percent (void)
   CLEANUP_FREE char *text = output_of (&s, &big, 1);
   CLEANUP_FREE char *csv = NULL;
 
-  is_str (text,
+  is_text (text,
     "Filesystem                          "
       " 1K-blocks       Used  Available  Use%\n"
     "big.img:/dev/sda1                   "
@@ -269,7 +224,7 @@ test_float_percent (void)
     "text: Use% from a float, like upstream");
   s.format = FORMAT_CSV;
   csv = output_of (&s, &big, 1);
-  is_str (csv,
+  is_text (csv,
     "VirtualMachine,Filesystem,1K-blocks,Used,Available,Use%\n"
     "big.img,/dev/sda1,400000000,200000004,199999996,50.0\n",
     "CSV: the same row");
@@ -328,7 +283,7 @@ csv_field_is (const char *field, const char *expected)
 
   df_write_csv_field (fp, field);
   fclose (fp);
-  is_str (buf, expected, what);
+  is_text (buf, expected, what);
   free (buf);
 }
 
@@ -382,9 +337,9 @@ test_json (void)
   CLEANUP_FREE char *two = output_of (&s, odd, 2);
   CLEANUP_FREE char *all = NULL;
 
-  is_str (none, "[]\n", "JSON: no guests is an empty array");
-  is_str (empty, "[]\n", "JSON: a guest without filesystems adds nothing");
-  is_str (two,
+  is_text (none, "[]\n", "JSON: no guests is an empty array");
+  is_text (empty, "[]\n", "JSON: a guest without filesystems adds nothing");
+  is_text (two,
     "[\n"
     "  {\"guest\": \"tab\\there \\\"q\\\"\\\\\", \"fi"
       "lesystem\": \"/dev/sda2\", "
@@ -410,13 +365,13 @@ test_json (void)
   {
     CLEANUP_FREE char *plain = output_of (&s, guests, 6);
 
-    is_str (all, plain, "JSON: same with and without -h -i");
+    is_text (all, plain, "JSON: same with and without -h -i");
   }
   /* The header resets the state, so a second document is well formed. */
   {
     CLEANUP_FREE char *again = output_of (&s, odd, 2);
 
-    is_str (again, two, "JSON: a second document is the same");
+    is_text (again, two, "JSON: a second document is the same");
   }
 }
 
@@ -427,7 +382,7 @@ name_is (size_t index, const char *expected)
   CLEANUP_FREE char *what = xasprintf ("device name %zu is %s",
                                        index, expected);
 
-  is_str (got, expected, what);
+  is_text (got, expected, what);
 }
 
 static void
@@ -446,7 +401,7 @@ rename_is (const char *dev, size_t first, const char *expected)
   CLEANUP_FREE char *what = xasprintf ("%s (first disk %zu) is %s",
                                        dev, first, expected);
 
-  is_str (got, expected, what);
+  is_text (got, expected, what);
 }
 
 static void
@@ -516,6 +471,5 @@ main (void)
   test_json ();
   test_devices ();
 
-  printf ("1..%d\n", test_number);
-  return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tap_done ();
 }

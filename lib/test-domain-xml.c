@@ -8,7 +8,6 @@
 
 #include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,37 +17,7 @@
 #include "cleanups.h"
 #include "gk-strings.h"
 #include "libvirt-domains.h"
-
-static int test_number;
-static int failures;
-
-static bool __attribute__ ((format (printf, 2, 3)))
-ok (bool cond, const char *fs, ...)
-{
-  va_list args;
-
-  printf ("%sok %d - ", cond ? "" : "not ", ++test_number);
-  va_start (args, fs);
-  vprintf (fs, args);
-  va_end (args);
-  putchar ('\n');
-  if (!cond)
-    failures++;
-  return cond;
-}
-
-/* Equal strings, both NULL counting as equal; says what differed. */
-static bool
-is_str (const char *got, const char *expected, const char *what)
-{
-  bool eq = (got == NULL && expected == NULL) ||
-    (got && expected && STREQ (got, expected));
-
-  ok (eq, "%s is %s", what, expected ? expected : "NULL");
-  if (!eq)
-    printf ("#   got: %s\n", got ? got : "NULL");
-  return eq;
-}
+#include "tap.h"
 
 static bool
 is_servers (char **got, const char *const *expected, const char *what)
@@ -483,6 +452,7 @@ main (void)
   CLEANUP_FREE char *file =
     xasprintf ("%s/test-data/libvirt-test-node.xml", srcdir ? srcdir : ".");
   char abs[PATH_MAX];
+  int status;
 
   if (realpath (file, abs) == NULL) {
     printf ("Bail out! %s: not found\n", file);
@@ -497,8 +467,8 @@ main (void)
   test_get ();
   test_unreachable ();
   test_threads ();
-  printf ("1..%d\n", test_number);
+  status = tap_done ();
 
   free (node_uri);
-  exit (failures ? EXIT_FAILURE : EXIT_SUCCESS);
+  exit (status);
 }

@@ -7,7 +7,6 @@
 #include <config.h>
 
 #include <regex.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,37 +18,7 @@
 #include "json.h"
 #include "machine-readable.h"
 #include "options.h"
-
-static int test_number;
-static int failures;
-
-static bool __attribute__ ((format (printf, 2, 3)))
-ok (bool cond, const char *fs, ...)
-{
-  va_list args;
-
-  printf ("%sok %d - ", cond ? "" : "not ", ++test_number);
-  va_start (args, fs);
-  vprintf (fs, args);
-  va_end (args);
-  putchar ('\n');
-  if (!cond)
-    failures++;
-  return cond;
-}
-
-/* Equal strings, both NULL counting as equal; says what differed. */
-static bool
-is_str (const char *got, const char *expected, const char *what)
-{
-  bool eq = (got == NULL && expected == NULL) ||
-    (got && expected && STREQ (got, expected));
-
-  ok (eq, "%s is %s", what, expected ? expected : "NULL");
-  if (!eq)
-    printf ("#   got: %s\n", got ? got : "NULL");
-  return eq;
-}
+#include "tap.h"
 
 static void
 free_drive (struct gk_drive *d)
@@ -354,6 +323,5 @@ main (void)
   test_json ();
   test_timestamp ();
 
-  printf ("1..%d\n", test_number);
-  return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tap_done ();
 }

@@ -6,7 +6,6 @@
 #include <config.h>
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,29 +15,12 @@
 #include "cleanups.h"
 #include "gk-strings.h"
 #include "sizes.h"
+#include "tap.h"
 
 #define KiB ((uint64_t) 1024)
 #define MiB (KiB * 1024)
 #define GiB (MiB * 1024)
 #define TiB (GiB * 1024)
-
-static int test_number;
-static int failures;
-
-static bool __attribute__ ((format (printf, 2, 3)))
-ok (bool cond, const char *fs, ...)
-{
-  va_list args;
-
-  printf ("%sok %d - ", cond ? "" : "not ", ++test_number);
-  va_start (args, fs);
-  vprintf (fs, args);
-  va_end (args);
-  putchar ('\n');
-  if (!cond)
-    failures++;
-  return cond;
-}
 
 static void
 size_is (const char *str, uint64_t expected)
@@ -259,6 +241,5 @@ main (void)
   test_human_size ();
   test_human_readable ();
 
-  printf ("1..%d\n", test_number);
-  return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tap_done ();
 }
