@@ -92,6 +92,7 @@ bench_median ()
     t1="$(bench_now)"
     cat "$out" "$err" >>"$bench_log"
     times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
+    echo "### run $i took ${times[-1]} s" >>"$bench_log"
   done
   bench_last_out="$(cat "$out")"
   rm -f "$out" "$err"

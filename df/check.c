@@ -80,10 +80,9 @@ free_ids (owned_id_list *ids)
 }
 
 void
-df_find_conflicts (guestfs_h *g, struct df_guest **guests, size_t n,
-                   bool *conflict)
+df_find_conflicts (guestfs_h *g, char **fses, struct df_guest **guests,
+                   size_t n, bool *conflict)
 {
-  CLEANUP_FREE_STRING_LIST char **fses = NULL;
   CLEANUP_FREE_LVM_PV_LIST struct guestfs_lvm_pv_list *pvs = NULL;
   CLEANUP_FREE_LVM_VG_LIST struct guestfs_lvm_vg_list *vgs = NULL;
   owned_id_list pv_uuids = empty_vector, btrfs_uuids = empty_vector;
@@ -94,7 +93,6 @@ df_find_conflicts (guestfs_h *g, struct df_guest **guests, size_t n,
   /* Every LVM PV and btrfs device, by what blkid says is on it: this
    * sees duplicate PVs that LVM itself hides.
    */
-  fses = guestfs_list_filesystems (g);
   for (size_t i = 0; fses && fses[i]; i += 2) {
     const char *dev = fses[i], *type = fses[i+1];
     ssize_t owner = df_guest_of_device (dev, guests, n);

@@ -57,11 +57,12 @@ struct df_settings {
  */
 extern int df_run (df_guest_list *guests, const struct df_settings *s);
 
-/* check.c: after launch, which guests of a shared appliance see each
+/* check.c: after launch (FSES from list_filesystems), which guests of a shared appliance see each
  * other's LVM or btrfs metadata and must be rerun alone.
  */
-extern void df_find_conflicts (guestfs_h *g, struct df_guest **guests,
-                               size_t n, bool *conflict);
+extern void df_find_conflicts (guestfs_h *g, char **fses,
+                               struct df_guest **guests, size_t n,
+                               bool *conflict);
 /* Which guest owns the device DEV (e.g. "/dev/sdc3"), or -1. */
 extern ssize_t df_guest_of_device (const char *dev, struct df_guest **guests,
                                    size_t n);

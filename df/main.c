@@ -91,7 +91,7 @@ usage (int status)
           "  --one-per-guest      Give every guest its own appliance\n"
           "  -P nr_threads        Run at most this many appliances at once\n"
           "  --per-disk           Each disk is a separate guest\n"
-          "  -q|--quiet           No warnings about the host\n"
+          "  -q|--quiet           No notices about the host (e.g. KVM fallback)\n"
           "  --uuid               Print UUIDs instead of domain names\n"
           "  -v|--verbose         Verbose messages\n"
           "  -V|--version         Display version and exit\n"

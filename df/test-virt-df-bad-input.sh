@@ -3,6 +3,7 @@
 # and a bad image among good ones does not hide the good ones.
 source "$srcdir/../tests/functions.sh"
 set -e
+requires_appliance
 
 debian="$(debian_guest_image)"
 t="$(make_test_tmpdir)"

@@ -3,6 +3,7 @@
 # domain when no disk is given (sorted, one appliance shared), --uuid.
 source "$srcdir/../tests/functions.sh"
 set -e
+requires_appliance
 
 requires which libvirtd virsh
 start_libvirtd

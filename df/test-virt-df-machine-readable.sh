@@ -3,6 +3,7 @@
 # as JSON lines on the chosen channel.
 source "$srcdir/../tests/functions.sh"
 set -e
+requires_appliance
 
 t="$(make_test_tmpdir)"
 cleanup_fn rm -rf "$t"

@@ -5,6 +5,7 @@
 # format; the image must not change.
 source "$srcdir/../tests/functions.sh"
 set -e
+requires_appliance
 
 img="$(multifs_image)"
 expected="$(multifs_expected)"

@@ -5,6 +5,7 @@
 # guest's rows must be exactly what it gets when checked on its own.
 source "$srcdir/../tests/functions.sh"
 set -e
+requires_appliance
 
 multifs="$(multifs_image)"
 debian="$(debian_guest_image)"

@@ -44,7 +44,8 @@ static void
 warn_if_kvm_broken (void)
 {
   pthread_mutex_lock (&kvm_lock);
-  if (kvm_broken && !kvm_warned) {
+  /* -q silences it: cron jobs on such a host would mail it every run. */
+  if (kvm_broken && !kvm_warned && !gk_quiet) {
     kvm_warned = true;
     gk_warning ("KVM is present on this host but qemu cannot use it; "
                 "falling back to software emulation, which is slower");

@@ -2,6 +2,7 @@
  * and whether known files still have their checksums.
  *
  * Usage: check-guest [--format FMT] IMAGE [MANIFEST]
+ *        check-guest [--format FMT] --statvfs IMAGE
  *
  * Prints one "key: value" line per fact of each operating system found
  * (root, type, distro, major_version, minor_version, product_name,
@@ -9,9 +10,16 @@
  * lines) mounts that OS read-only and prints "ok PATH" or
  * "MISMATCH PATH" for each.  Exit 0 if an OS was found and everything
  * matched, 1 otherwise.  The image is opened read-only.
+ *
+ * --statvfs prints, for every mountable filesystem, the line that
+ * mkimage-multifs records in its expected file, measured in a fresh
+ * read-only appliance (as virt-df will see it):
+ *   DEVICE<TAB>bsize<TAB>frsize<TAB>blocks<TAB>bfree<TAB>bavail
+ *         <TAB>files<TAB>ffree
  */
 #include <config.h>
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +86,33 @@ check_manifest (guestfs_h *g, const char *manifest)
   return errors;
 }
 
+static int
+print_statvfs (guestfs_h *g)
+{
+  MK_CLEANUP_FREE_STRING_LIST char **fses = NULL;
+  size_t i;
+
+  CHECK_PTR (fses = guestfs_list_filesystems (g));
+  for (i = 0; fses[i] != NULL; i += 2) {
+    MK_CLEANUP_FREE char *canon = NULL;
+    struct guestfs_statvfs *s;
+
+    if (strcmp (fses[i + 1], "swap") == 0 ||
+        strcmp (fses[i + 1], "unknown") == 0)
+      continue;
+    CHECK_PTR (canon = guestfs_canonical_device_name (g, fses[i]));
+    CHECK (guestfs_mount_ro (g, fses[i], "/"));
+    CHECK_PTR (s = guestfs_statvfs (g, "/"));
+    printf ("%s\t%" PRIi64 "\t%" PRIi64 "\t%" PRIi64 "\t%" PRIi64
+            "\t%" PRIi64 "\t%" PRIi64 "\t%" PRIi64 "\n",
+            canon, s->bsize, s->frsize, s->blocks, s->bfree, s->bavail,
+            s->files, s->ffree);
+    guestfs_free_statvfs (s);
+    CHECK (guestfs_umount (g, "/"));
+  }
+  return 0;
+}
+
 static void
 print_fact (const char *key, char *value)
 {
@@ -91,15 +126,21 @@ main (int argc, char *argv[])
   MK_CLEANUP_GUESTFS_CLOSE guestfs_h *g = NULL;
   MK_CLEANUP_FREE_STRING_LIST char **roots = NULL;
   const char *format = "raw", *image, *manifest = NULL;
-  int i = 1, errors = 0;
+  int i = 1, errors = 0, statvfs = 0;
   size_t r;
 
-  if (argc > 2 && strcmp (argv[1], "--format") == 0) {
-    format = argv[2];
-    i = 3;
+  if (argc > i + 1 && strcmp (argv[i], "--format") == 0) {
+    format = argv[i + 1];
+    i += 2;
   }
-  if (argc - i < 1 || argc - i > 2) {
-    fprintf (stderr, "usage: %s [--format FMT] IMAGE [MANIFEST]\n", argv[0]);
+  if (argc > i && strcmp (argv[i], "--statvfs") == 0) {
+    statvfs = 1;
+    i++;
+  }
+  if (argc - i < 1 || argc - i > 2 - statvfs) {
+    fprintf (stderr, "usage: %s [--format FMT] IMAGE [MANIFEST]\n"
+             "       %s [--format FMT] --statvfs IMAGE\n",
+             argv[0], argv[0]);
     exit (EXIT_FAILURE);
   }
   image = argv[i];
@@ -111,6 +152,8 @@ main (int argc, char *argv[])
                                  GUESTFS_ADD_DRIVE_OPTS_FORMAT, format,
                                  GUESTFS_ADD_DRIVE_OPTS_READONLY, 1, -1));
   CHECK (guestfs_launch (g));
+  if (statvfs)
+    exit (print_statvfs (g) == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
   CHECK_PTR (roots = guestfs_inspect_os (g));
   if (roots[0] == NULL) {
     fprintf (stderr, "check-guest: %s: no operating system found\n", image);

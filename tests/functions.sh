@@ -35,6 +35,16 @@ requires ()
   fi
 }
 
+# requires_appliance: skip tests that launch the libguestfs appliance
+# when configured with --disable-appliance-tests (make distcheck does).
+requires_appliance ()
+{
+  if [ "${GUESTKIT_APPLIANCE_TESTS:-yes}" = no ]; then
+    echo "$0: skipped: appliance tests are disabled" >&2
+    exit 77
+  fi
+}
+
 # cleanup_fn CMD ARGS...: run CMD at exit, last registered first.
 # Register in the test's own shell, not inside $(...): a subshell's
 # registrations are lost (and would run when the subshell exits).
@@ -79,8 +89,9 @@ if [ -z "${GUESTKIT_KVM:-}" ]; then
 fi
 export GUESTKIT_KVM
 if [ "$GUESTKIT_KVM" = no ]; then
-  export LIBGUESTFS_BACKEND="${LIBGUESTFS_BACKEND:-direct}"
-  export LIBGUESTFS_BACKEND_SETTINGS="${LIBGUESTFS_BACKEND_SETTINGS:-force_tcg}"
+  : "${LIBGUESTFS_BACKEND:=direct}"
+  : "${LIBGUESTFS_BACKEND_SETTINGS:=force_tcg}"
+  export LIBGUESTFS_BACKEND LIBGUESTFS_BACKEND_SETTINGS
 fi
 
 # ---------------------------------------------------------------------

@@ -43,7 +43,9 @@ find_mirror ()
     awk '
       function flush() {
         if (types ~ /(^| )deb( |$)/ && suites ~ /(^| )bookworm( |$)/ &&
-            uris != "" && !found) { split(uris, u, " "); print u[1]; found = 1 }
+            uris != "" && !found) {
+          split(uris, u, " "); print u[1]; found = 1
+        }
         types = suites = uris = ""
       }
       /^[ \t]*$/ { flush(); next }

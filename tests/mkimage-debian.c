@@ -112,6 +112,7 @@ partition (guestfs_h *g)
   CHECK (guestfs_part_add (g, "/dev/sda", "e", EXT_START, DISK_END));
   CHECK (guestfs_part_add (g, "/dev/sda", "l", SWAP_START, DISK_END));
   CHECK (guestfs_part_set_bootable (g, "/dev/sda", 1, 1));
+  CHECK (guestfs_part_set_mbr_id (g, "/dev/sda", 5, 0x82));
   CHECK (guestfs_mkfs (g, "ext4", "/dev/sda1"));
   CHECK (guestfs_mkswap (g, "/dev/sda5"));
 }

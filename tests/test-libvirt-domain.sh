@@ -12,8 +12,11 @@ cleanup_fn rm -rf "$d"
 truncate -s 10M "$d/a.img"
 qemu-img create -q -f qcow2 "$d/b.qcow2" 10M
 
-# In a subshell, so its exit runs the cleanup we want to check.
+# In a subshell, so its exit runs the cleanup we want to check (a
+# subshell inherits neither the EXIT trap nor, usefully, our cleanups).
 (
+  _gk_cleanups=()
+  trap _gk_run_cleanups EXIT
   define_test_domain libvirt "$d/a.img" "$d/b.qcow2" qcow2
   echo "$test_domain" > "$d/name"
   virsh -c qemu:///system list --all --name | grep -qx "$test_domain"
@@ -24,4 +27,7 @@ qemu-img create -q -f qcow2 "$d/b.qcow2" 10M
 )
 name="$(cat "$d/name")"
 case "$name" in gktest-libvirt-$$) ;; *) echo "bad name $name"; exit 1 ;; esac
-! virsh -c qemu:///system list --all --name | grep -qx "$name"
+if virsh -c qemu:///system list --all --name | grep -qx "$name"; then
+  echo "$0: $name is still defined after its test exited" >&2
+  exit 1
+fi
