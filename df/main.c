@@ -263,7 +263,13 @@ print_facts (void)
 
   /* Which filesystems the appliance can read is only known by asking it. */
   g = gk_handle_create ();
-  if (gk_launch (g) == -1)
+  /* libguestfs will not launch without a disk; /dev/null is the
+   * smallest one there is.
+   */
+  if (guestfs_add_drive_opts (g, "/dev/null",
+                              GUESTFS_ADD_DRIVE_OPTS_FORMAT, "raw",
+                              GUESTFS_ADD_DRIVE_OPTS_READONLY, 1, -1) == -1
+      || gk_launch (g) == -1)
     exit (EXIT_FAILURE);
   for (size_t i = 0; i < sizeof probed / sizeof probed[0]; ++i) {
     const char *groups[] = { probed[i].group, NULL };

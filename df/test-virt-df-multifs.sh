@@ -19,8 +19,9 @@ vdf="$top_builddir/df/virt-df"
 # 1. Default text output: upstream's columns, 1K blocks, Use% rounded up.
 "$vdf" -a "$img" > "$t/text"
 cat "$t/text"
-head -n 1 "$t/text" | grep -qx \
-  'Filesystem                           1K-blocks       Used  Available  Use%'
+assert_eq "header" \
+  "$(printf '%-36s%10s %10s %10s %5s' Filesystem 1K-blocks Used Available Use%)" \
+  "$(head -n 1 "$t/text")"
 
 n=0
 while IFS=$'\t' read -r dev bsize frsize blocks bfree bavail files ffree; do
@@ -89,8 +90,9 @@ PY
 # 4. -h: human sizes in the same columns.
 "$vdf" -h -a "$img" > "$t/human"
 cat "$t/human"
-head -n 1 "$t/human" | grep -qx \
-  'Filesystem                           Size       Used  Available  Use%'
+assert_eq "-h header" \
+  "$(printf '%-36s%10s %10s %10s %5s' Filesystem Size Used Available Use%)" \
+  "$(head -n 1 "$t/human")"
 grep -E '^ *[0-9.]+[KMG]? +[0-9.]+[KMG]? +[0-9.]+[KMG]? +[0-9]+%$' "$t/human" >/dev/null
 
 # Read-only: the image is exactly as before.

@@ -5,6 +5,8 @@
 set -e
 source "$srcdir/../tests/functions.sh"
 
+requires_appliance
+
 requires which qemu-system-x86_64
 
 img="$(debian_guest_image)"

@@ -6,6 +6,8 @@
 set -e
 source "$srcdir/../tests/functions.sh"
 
+requires_appliance
+
 requires which sfdisk
 requires which debootstrap
 

@@ -5,6 +5,8 @@
 set -e
 source "$srcdir/../tests/functions.sh"
 
+requires_appliance
+
 requires which sgdisk
 
 img="$(multifs_image)"
