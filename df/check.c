@@ -40,6 +40,24 @@ df_guest_of_device (const char *dev, struct df_guest **guests, size_t n)
   return -1;
 }
 
+/* LVM prints UUIDs with dashes in some places (vgpvuuids, blkid) and
+ * without in others (pvs_full's fixed 32-byte field): compare the 32
+ * significant characters.
+ */
+static bool
+lvm_uuid_eq (const char *a, const char *b32)
+{
+  size_t j = 0;
+
+  for (; *a && j < 32; ++a) {
+    if (*a == '-')
+      continue;
+    if (*a != b32[j++])
+      return false;
+  }
+  return *a == '\0' && j == 32;
+}
+
 static void
 mark (bool *conflict, ssize_t a, ssize_t b)
 {
@@ -85,28 +103,42 @@ df_find_conflicts (guestfs_h *g, char **fses, struct df_guest **guests,
 {
   CLEANUP_FREE_LVM_PV_LIST struct guestfs_lvm_pv_list *pvs = NULL;
   CLEANUP_FREE_LVM_VG_LIST struct guestfs_lvm_vg_list *vgs = NULL;
+  CLEANUP_FREE_STRING_LIST char **partitions = NULL;
+  CLEANUP_FREE_STRING_LIST char **devices = NULL;
   owned_id_list pv_uuids = empty_vector, btrfs_uuids = empty_vector;
   owned_id_list vg_names = empty_vector;
 
   guestfs_push_error_handler (g, NULL, NULL);
 
-  /* Every LVM PV and btrfs device, by what blkid says is on it: this
-   * sees duplicate PVs that LVM itself hides.
+  /* Every btrfs filesystem and LVM PV, by the UUID blkid reads from the
+   * device itself: this sees cloned PVs that LVM hides (it shows only
+   * one of two PVs with one UUID), and PVs are not in list_filesystems.
    */
   for (size_t i = 0; fses && fses[i]; i += 2) {
-    const char *dev = fses[i], *type = fses[i+1];
-    ssize_t owner = df_guest_of_device (dev, guests, n);
     CLEANUP_FREE char *uuid = NULL;
 
-    if (STRNEQ (type, "LVM2_member") && STRNEQ (type, "btrfs"))
+    if (STRNEQ (fses[i+1], "btrfs") || STRPREFIX (fses[i], "btrfsvol:"))
       continue;
-    if (STRPREFIX (dev, "btrfsvol:"))
-      continue;                 /* the volume itself is listed too */
-    uuid = guestfs_vfs_uuid (g, dev);
-    if (uuid == NULL || *uuid == '\0')
-      continue;
-    note_id (STREQ (type, "btrfs") ? &btrfs_uuids : &pv_uuids, uuid, owner,
-             conflict);
+    uuid = guestfs_vfs_uuid (g, fses[i]);
+    if (uuid && *uuid)
+      note_id (&btrfs_uuids, uuid, df_guest_of_device (fses[i], guests, n),
+               conflict);
+  }
+  partitions = guestfs_list_partitions (g);
+  devices = guestfs_list_devices (g);
+  for (char **list = partitions; list; list = list == partitions
+         ? devices : NULL) {
+    for (size_t i = 0; list[i]; ++i) {
+      CLEANUP_FREE char *type = guestfs_vfs_type (g, list[i]);
+      CLEANUP_FREE char *uuid = NULL;
+
+      if (type == NULL || STRNEQ (type, "LVM2_member"))
+        continue;
+      uuid = guestfs_vfs_uuid (g, list[i]);
+      if (uuid && *uuid)
+        note_id (&pv_uuids, uuid, df_guest_of_device (list[i], guests, n),
+                 conflict);
+    }
   }
 
   /* A VG whose PVs belong to two guests, or two VGs with one name. */
@@ -121,7 +153,7 @@ df_find_conflicts (guestfs_h *g, char **fses, struct df_guest **guests,
       for (size_t p = 0; pvs && p < pvs->len; ++p) {
         ssize_t owner;
 
-        if (strncmp (pvs->val[p].pv_uuid, members[m], 32) != 0)
+        if (!lvm_uuid_eq (members[m], pvs->val[p].pv_uuid))
           continue;
         owner = df_guest_of_device (pvs->val[p].pv_name, guests, n);
         if (vg_owner == -2)
@@ -160,7 +192,7 @@ df_guest_of_lv (guestfs_h *g, const char *lv, struct df_guest **guests,
   pvs = guestfs_pvs_full (g);
   guestfs_pop_error_handler (g);
   for (size_t p = 0; members && members[0] && pvs && p < pvs->len; ++p)
-    if (strncmp (pvs->val[p].pv_uuid, members[0], 32) == 0)
+    if (lvm_uuid_eq (members[0], pvs->val[p].pv_uuid))
       owner = df_guest_of_device (pvs->val[p].pv_name, guests, n);
   return owner;
 }
