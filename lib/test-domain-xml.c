@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appliance.h"
 #include "cleanups.h"
 #include "gk-strings.h"
 #include "libvirt-domains.h"
@@ -445,6 +446,28 @@ test_threads (void)
   ok (bad == 0, "%d threads list, look up and parse at once", NR_THREADS);
 }
 
+/* Tools never write to a running guest's disks: adding them read-write
+ * is refused before anything reaches libguestfs; read-only is fine.
+ */
+static void
+test_running_domain_write_refused (void)
+{
+  struct gk_domain dom = { 0 };
+  CLEANUP_FREE char *errmsg = NULL;
+  guestfs_h *g;
+
+  if (!ok (gk_libvirt_get_domain (node_uri, "db", true, &dom, &errmsg) == 0
+           && dom.active, "the running test domain 'db' is found"))
+    return;
+  g = guestfs_create ();
+  if (!ok (g != NULL, "a libguestfs handle"))
+    return;
+  ok (gk_add_domain (g, &dom, false) == -1,
+      "adding a running domain read-write is refused");
+  guestfs_close (g);
+  gk_domain_free (&dom);
+}
+
 int
 main (void)
 {
@@ -467,6 +490,7 @@ main (void)
   test_get ();
   test_unreachable ();
   test_threads ();
+  test_running_domain_write_refused ();
   status = tap_done ();
 
   free (node_uri);
