@@ -1,0 +1,4 @@
+/* guestkit: placeholder until content.c is written (see content.h). */
+#include <config.h>
+#include "content.h"
+int gk_placeholder_content;

@@ -1,0 +1,4 @@
+/* placeholder: replaced by the real unit test */
+#include <config.h>
+#include "tap.h"
+int main (void) { ok (false, "test-content not written yet"); return tap_done (); }
