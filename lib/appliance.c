@@ -199,6 +199,10 @@ gk_add_drive (guestfs_h *g, const struct gk_drive *d, bool read_only)
     optargs.bitmask |= GUESTFS_ADD_DRIVE_OPTS_FORMAT_BITMASK;
     optargs.format = d->format;
   }
+  if (d->cachemode) {
+    optargs.bitmask |= GUESTFS_ADD_DRIVE_OPTS_CACHEMODE_BITMASK;
+    optargs.cachemode = d->cachemode;
+  }
   if (d->blocksize) {
     optargs.bitmask |= GUESTFS_ADD_DRIVE_OPTS_BLOCKSIZE_BITMASK;
     optargs.blocksize = d->blocksize;

@@ -10,6 +10,7 @@
 #define GUESTKIT_CONTENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "blockio.h"
@@ -53,5 +54,12 @@ extern int gk_content_probe (gk_pread_fn pread, void *opaque,
 extern int gk_swap_resize (gk_pread_fn pread, gk_pwrite_fn pwrite,
                            void *opaque, uint64_t offset, uint64_t new_size,
                            char **errmsg);
+
+/* The UUID as blkid prints it: "xxxxxxxx-xxxx-..." for most types,
+ * "XXXX-XXXX" for vfat serials, 16 hex digits for NTFS; "" if none.
+ * Returns what snprintf would (37 bytes is always enough).
+ */
+extern size_t gk_content_uuid_string (const struct gk_content *content,
+                                      char *buf, size_t n);
 
 #endif /* GUESTKIT_CONTENT_H */

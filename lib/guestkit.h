@@ -4,6 +4,7 @@
 
 #include "appliance.h"
 #include "cleanups.h"
+#include "appliance-features.h"
 #include "gk-strings.h"
 #include "json.h"
 #include "keys.h"

@@ -28,23 +28,31 @@ looks_like_uri (const char *arg)
 }
 
 void
-gk_option_add (struct gk_options *opts, const char *arg)
+gk_drive_init (struct gk_drive *d, const char *arg, const char *format,
+               const char *what)
 {
-  struct gk_drive d = { .arg = xstrdup (arg) };
-
-  if (*arg == '\0')
-    gk_error ("-a: the disk name is empty");
+  *d = (struct gk_drive) { .arg = xstrdup (arg) };
   if (looks_like_uri (arg)) {
     const char *why = NULL;
 
-    if (gk_parse_drive_uri (arg, &d, &why) == -1)
-      gk_error ("-a %s: %s", arg, why);
+    if (gk_parse_drive_uri (arg, d, &why) == -1)
+      gk_error ("%s%s: %s", what, arg, why);
   }
   else {
-    d.type = GK_DRIVE_FILE;
-    d.path = xstrdup (arg);
+    d->type = GK_DRIVE_FILE;
+    d->path = xstrdup (arg);
   }
-  d.format = opts->format ? xstrdup (opts->format) : NULL;
+  d->format = format ? xstrdup (format) : NULL;
+}
+
+void
+gk_option_add (struct gk_options *opts, const char *arg)
+{
+  struct gk_drive d;
+
+  if (*arg == '\0')
+    gk_error ("-a: the disk name is empty");
+  gk_drive_init (&d, arg, opts->format, "-a ");
   d.blocksize = opts->blocksize;
   opts->format_consumed = true;
   opts->blocksize_consumed = true;

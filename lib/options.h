@@ -29,6 +29,7 @@ struct gk_drive {
   char **servers;           /* NULL-terminated, "host[:port]" or "unix:PATH" */
   char *path;               /* export name / remote path */
   char *username;
+  const char *cachemode;    /* NULL = libguestfs' default */
 };
 DEFINE_VECTOR_TYPE (gk_drive_list, struct gk_drive);
 
@@ -60,6 +61,12 @@ struct gk_options {
 
 /* -a FILE|URI: adds a drive with the current --format and --blocksize. */
 extern void gk_option_add (struct gk_options *opts, const char *arg);
+/* A drive for ARG (a path or a URI) in FORMAT (NULL = detect), as -a
+ * would make it.  Exits with "WHATARG: why" if ARG is a bad URI.
+ */
+extern void gk_drive_init (struct gk_drive *d, const char *arg,
+                           const char *format, const char *what);
+
 /* -d NAME|UUID */
 extern void gk_option_domain (struct gk_options *opts, const char *arg);
 /* --format[=FMT]; NULL or "" or "auto" means autodetect. */

@@ -1,3 +1,358 @@
-/* placeholder */
+/* virt-resize: copy a disk image into a bigger or smaller target,
+ * resizing partitions, logical volumes and their contents.
+ */
 #include <config.h>
-int main (void) { return 1; }
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "guestkit.h"
+#include "resize.h"
+
+enum {
+  HELP_OPTION = CHAR_MAX + 1,
+  ALIGN_FIRST_OPTION,
+  ALIGNMENT_OPTION,
+  COLOR_OPTION,
+  DEBUG_OPTION,
+  DELETE_OPTION,
+  EXPAND_OPTION,
+  FORMAT_OPTION,
+  IGNORE_OPTION,
+  LONG_OPTIONS,
+  LV_EXPAND_OPTION,
+  MACHINE_READABLE_OPTION,
+  NO_COPY_BOOT_LOADER_OPTION,
+  NO_EXPAND_CONTENT_OPTION,
+  NO_EXTRA_PARTITION_OPTION,
+  NO_SPARSE_OPTION,
+  NTFSRESIZE_FORCE_OPTION,
+  OUTPUT_FORMAT_OPTION,
+  RESIZE_OPTION,
+  RESIZE_FORCE_OPTION,
+  SHORT_OPTIONS,
+  SHRINK_OPTION,
+  UNKNOWN_FILESYSTEMS_OPTION,
+  WRAP_OPTION,
+};
+
+static const char short_options[] = "c:d:nqvVx";
+static const struct option long_options[] = {
+  { "align-first",         required_argument, NULL, ALIGN_FIRST_OPTION },
+  { "alignment",           required_argument, NULL, ALIGNMENT_OPTION },
+  { "color",               no_argument,       NULL, COLOR_OPTION },
+  { "colors",              no_argument,       NULL, COLOR_OPTION },
+  { "colour",              no_argument,       NULL, COLOR_OPTION },
+  { "colours",             no_argument,       NULL, COLOR_OPTION },
+  { "connect",             required_argument, NULL, 'c' },
+  { "debug",               no_argument,       NULL, DEBUG_OPTION },
+  { "delete",              required_argument, NULL, DELETE_OPTION },
+  { "domain",              required_argument, NULL, 'd' },
+  { "dry-run",             no_argument,       NULL, 'n' },
+  { "dryrun",              no_argument,       NULL, 'n' },
+  { "expand",              required_argument, NULL, EXPAND_OPTION },
+  { "format",              required_argument, NULL, FORMAT_OPTION },
+  { "help",                no_argument,       NULL, HELP_OPTION },
+  { "ignore",              required_argument, NULL, IGNORE_OPTION },
+  { "long-options",        no_argument,       NULL, LONG_OPTIONS },
+  { "lv-expand",           required_argument, NULL, LV_EXPAND_OPTION },
+  { "LV-expand",           required_argument, NULL, LV_EXPAND_OPTION },
+  { "lvexpand",            required_argument, NULL, LV_EXPAND_OPTION },
+  { "LVexpand",            required_argument, NULL, LV_EXPAND_OPTION },
+  { "machine-readable",    optional_argument, NULL, MACHINE_READABLE_OPTION },
+  { "no-copy-boot-loader", no_argument,       NULL, NO_COPY_BOOT_LOADER_OPTION },
+  { "no-expand-content",   no_argument,       NULL, NO_EXPAND_CONTENT_OPTION },
+  { "no-extra-partition",  no_argument,       NULL, NO_EXTRA_PARTITION_OPTION },
+  { "no-sparse",           no_argument,       NULL, NO_SPARSE_OPTION },
+  { "ntfsresize-force",    no_argument,       NULL, NTFSRESIZE_FORCE_OPTION },
+  { "output-format",       required_argument, NULL, OUTPUT_FORMAT_OPTION },
+  { "quiet",               no_argument,       NULL, 'q' },
+  { "resize",              required_argument, NULL, RESIZE_OPTION },
+  { "resize-force",        required_argument, NULL, RESIZE_FORCE_OPTION },
+  { "short-options",       no_argument,       NULL, SHORT_OPTIONS },
+  { "shrink",              required_argument, NULL, SHRINK_OPTION },
+  { "unknown-filesystems", required_argument, NULL, UNKNOWN_FILESYSTEMS_OPTION },
+  { "verbose",             no_argument,       NULL, 'v' },
+  { "version",             no_argument,       NULL, 'V' },
+  { "wrap",                no_argument,       NULL, WRAP_OPTION },
+  { NULL,                  0,                 NULL, 0 }
+};
+
+static void __attribute__ ((noreturn))
+usage (int status)
+{
+  if (status != EXIT_SUCCESS)
+    gk_try_help ();
+  printf ("%s: resize a virtual machine disk\n"
+          "\n"
+          "Usage:\n"
+          "  %s [--options] indisk outdisk\n"
+          "  %s [--options] -d domain outdisk\n"
+          "\n"
+          "Options:\n"
+          "  --align-first never|always|auto  Align first partition (default: auto)\n"
+          "  --alignment sectors  Set partition alignment (default: 128 sectors)\n"
+          "  -c|--connect uri     Specify libvirt URI for -d option\n"
+          "  --colors|--colours   Use ANSI colour sequences even if not tty\n"
+          "  -d|--domain guest    Resize the disk of this (shut off) libvirt guest\n"
+          "  --debug              Same as --verbose\n"
+          "  --delete part        Delete partition\n"
+          "  -n|--dry-run         Don't perform changes\n"
+          "  --expand part        Expand partition\n"
+          "  --format format      Format of input disk\n"
+          "  --help               Display brief help\n"
+          "  --ignore part        Ignore partition\n"
+          "  --lv-expand lv       Expand logical volume\n"
+          "  --machine-readable[=stream:stdout|stream:stderr|fd:N|file:PATH]\n"
+          "                       Make output machine readable\n"
+          "  --no-copy-boot-loader  Don't copy boot loader\n"
+          "  --no-expand-content  Don't expand content\n"
+          "  --no-extra-partition  Don't create extra partition\n"
+          "  --no-sparse          Turn off sparse copying\n"
+          "  --ntfsresize-force   Force ntfsresize\n"
+          "  --output-format format  Format of output disk\n"
+          "  -q|--quiet           Don't print progress messages\n"
+          "  --resize part=size   Resize partition\n"
+          "  --resize-force part=size  Forcefully resize partition\n"
+          "  --shrink part        Shrink partition\n"
+          "  --unknown-filesystems ignore|warn|error\n"
+          "                       Behaviour on expand unknown filesystems (default: warn)\n"
+          "  -v|--verbose         Verbose messages\n"
+          "  -V|--version         Display version and exit\n"
+          "  --wrap               Wrap log messages even if not tty\n"
+          "  -x                   Trace libguestfs API calls\n"
+          "For more information, see the manpage %s(1).\n",
+          gk_program_name, gk_program_name, gk_program_name,
+          gk_program_name);
+  exit (status);
+}
+
+static void
+set_once (const char **var, const char *option, const char *arg)
+{
+  if (STREQ (arg, ""))
+    gk_error ("empty %s option", option);
+  if (*var)
+    gk_error ("%s option given more than once", option);
+  *var = arg;
+}
+
+static void
+parse_options (int argc, char *argv[], struct resize_options *o)
+{
+  int c;
+  long alignment = 128;
+  const char *align_first = "auto", *unknown_fs = "warn";
+
+  for (;;) {
+    c = getopt_long (argc, argv, short_options, long_options, NULL);
+    if (c == -1)
+      break;
+    switch (c) {
+    case 'c': o->libvirt_uri = optarg; break;
+    case 'd': set_once (&o->domain, "-d", optarg); break;
+    case 'n': o->dry_run = true; break;
+    case 'q': gk_quiet = true; break;
+    case 'v': case DEBUG_OPTION: gk_verbose++; break;
+    case 'V': gk_print_version ();
+    case 'x': gk_trace = true; break;
+    case ALIGN_FIRST_OPTION: align_first = optarg; break;
+    case ALIGNMENT_OPTION:
+      alignment = gk_parse_long_option ("--alignment", optarg,
+                                        LONG_MIN, LONG_MAX);
+      break;
+    case COLOR_OPTION: gk_colors = true; break;
+    case DELETE_OPTION: string_vector_append (&o->deletes, optarg); break;
+    case EXPAND_OPTION: set_once (&o->expand, "--expand", optarg); break;
+    case FORMAT_OPTION: o->format = optarg; break;
+    case HELP_OPTION: usage (EXIT_SUCCESS);
+    case IGNORE_OPTION: string_vector_append (&o->ignores, optarg); break;
+    case LONG_OPTIONS: gk_display_long_options (long_options);
+    case LV_EXPAND_OPTION:
+      string_vector_append (&o->lv_expands, optarg);
+      break;
+    case MACHINE_READABLE_OPTION: gk_machine_readable_set (optarg); break;
+    case NO_COPY_BOOT_LOADER_OPTION: o->copy_boot_loader = false; break;
+    case NO_EXPAND_CONTENT_OPTION: o->expand_content = false; break;
+    case NO_EXTRA_PARTITION_OPTION: o->extra_partition = false; break;
+    case NO_SPARSE_OPTION: o->sparse = false; break;
+    case NTFSRESIZE_FORCE_OPTION: o->ntfsresize_force = true; break;
+    case OUTPUT_FORMAT_OPTION: o->output_format = optarg; break;
+    case RESIZE_OPTION: string_vector_append (&o->resizes, optarg); break;
+    case RESIZE_FORCE_OPTION:
+      string_vector_append (&o->resizes_force, optarg);
+      break;
+    case SHORT_OPTIONS: gk_display_short_options (short_options);
+    case SHRINK_OPTION: set_once (&o->shrink, "--shrink", optarg); break;
+    case UNKNOWN_FILESYSTEMS_OPTION: unknown_fs = optarg; break;
+    case WRAP_OPTION: gk_wrap = true; break;
+    default: usage (EXIT_FAILURE);
+    }
+  }
+
+  if (alignment < 1)
+    gk_error ("alignment cannot be < 1");
+  o->alignment = alignment;
+
+  if (STREQ (align_first, "auto"))
+    o->align_first = ALIGN_FIRST_AUTO;
+  else if (STREQ (align_first, "never"))
+    o->align_first = ALIGN_FIRST_NEVER;
+  else if (STREQ (align_first, "always"))
+    o->align_first = ALIGN_FIRST_ALWAYS;
+  else
+    gk_error ("unknown --align-first option: use never|always|auto");
+
+  if (STREQ (unknown_fs, "ignore"))
+    o->unknown_fs = UNKNOWN_FS_IGNORE;
+  else if (STREQ (unknown_fs, "warn"))
+    o->unknown_fs = UNKNOWN_FS_WARN;
+  else if (STREQ (unknown_fs, "error"))
+    o->unknown_fs = UNKNOWN_FS_ERROR;
+  else
+    gk_error ("unknown --unknown-filesystems: use ignore|warn|error");
+
+  if (o->format && (STREQ (o->format, "") || STREQ (o->format, "auto")))
+    o->format = NULL;
+  if (o->output_format &&
+      (STREQ (o->output_format, "") || STREQ (o->output_format, "auto")))
+    o->output_format = NULL;
+
+  if (o->expand && o->shrink)
+    gk_error ("you cannot use options --expand and --shrink together");
+}
+
+/* -d DOMAIN: the source is the domain's (first) disk.  Writing a disk a
+ * running guest uses would corrupt it, and even reading it gives a
+ * torn copy, so a running domain is refused.
+ */
+static void
+use_domain_disk (struct resize_options *o, struct gk_domain *dom)
+{
+  CLEANUP_FREE char *errmsg = NULL;
+  const struct gk_domain_disk *disk;
+
+  if (gk_libvirt_get_domain (o->libvirt_uri, o->domain, true, dom,
+                             &errmsg) == -1)
+    gk_error ("%s", errmsg);
+  if (dom->active)
+    gk_error ("domain ‘%s’ is running: shut it down first "
+              "(virsh shutdown %s), then run virt-resize again",
+              dom->name, dom->name);
+  if (dom->disks.len == 0)
+    gk_error ("domain ‘%s’ has no disks", dom->name);
+  disk = &dom->disks.ptr[0];
+  if (disk->source != GK_DISK_FILE &&
+      disk->source != GK_DISK_BLOCK)
+    gk_error ("domain ‘%s’: the first disk is not a local file or device; "
+              "give its path or URI instead of -d", dom->name);
+  if (dom->disks.len > 1)
+    gk_info ("domain ‘%s’ has %zu disks: resizing the first one, %s",
+             dom->name, dom->disks.len, disk->path);
+  o->infile = disk->path;
+  if (o->format == NULL)
+    o->format = disk->format;
+}
+
+int
+main (int argc, char *argv[])
+{
+  struct resize_options o = {
+    .alignment = 128,
+    .copy_boot_loader = true,
+    .expand_content = true,
+    .extra_partition = true,
+    .sparse = true,
+    .unknown_fs = UNKNOWN_FS_WARN,
+  };
+  struct gk_domain dom = { 0 };
+  struct source src = { 0 };
+  struct plan plan = { 0 };
+  struct gk_features features;
+  struct gk_disk *dst, *copy_from;
+  int nr_args;
+
+  gk_init_program ("virt-resize");
+  parse_options (argc, argv, &o);
+
+  nr_args = argc - optind;
+  if (nr_args == 0 && gk_machine_readable && !o.domain)
+    print_machine_readable_facts ();
+
+  if (o.domain) {
+    if (nr_args != 1)
+      gk_error ("usage is: %s [--options] -d domain outdisk",
+                gk_program_name);
+    use_domain_disk (&o, &dom);
+    o.outfile = argv[optind];
+  }
+  else {
+    if (nr_args != 2)
+      gk_error ("usage is: %s [--options] indisk outdisk", gk_program_name);
+    o.infile = argv[optind];
+    o.outfile = argv[optind + 1];
+  }
+  if (o.libvirt_uri && !o.domain)
+    gk_error ("-c/--connect is only used with -d");
+  if (STREQ (o.infile, o.outfile))
+    gk_error ("you cannot use the same disk image for input and output");
+
+  gk_message ("Examining %s", o.infile);
+  source_open (&src, &o);
+
+  /* The target is opened read-only until the plan is known to work:
+   * --dry-run and every planning error leave it untouched.
+   */
+  dst = gk_disk_open (o.outfile, o.output_format, false);
+  if (dst == NULL)
+    exit (EXIT_FAILURE);
+  if (gk_disk_size (dst) < MAX_BOOTLOADER)
+    gk_error ("%s: file is too small to be a disk image (%" PRIu64
+              " bytes)", o.outfile, gk_disk_size (dst));
+  plan.target_size = gk_disk_size (dst);
+  if (o.output_format == NULL)
+    o.output_format = xstrdup (gk_disk_format (dst));
+  gk_disk_close (dst);
+
+  /* As upstream before its launch: optional filesystems are assumed
+   * growable unless an earlier launch showed the appliance lacks them.
+   */
+  gk_features_cached (&features);
+  plan_make (&src, &o, &features, &plan);
+  layout_target (&src, &o, &plan);
+  summary_print (&src, &o, &plan);
+  if (o.dry_run)
+    exit (EXIT_SUCCESS);
+
+  /* Content that must shrink is shrunk on an overlay of the source
+   * (one appliance launch); the source itself is never written.
+   */
+  copy_from = plan.needs_shrink ? shrink_contents (&src, &o) : src.disk;
+
+  dst = gk_disk_open (o.outfile, o.output_format, true);
+  if (dst == NULL)
+    exit (EXIT_FAILURE);
+  write_target (&src, copy_from, dst, &o, &plan);
+  if (copy_from != src.disk && gk_disk_close (copy_from) == -1)
+    exit (EXIT_FAILURE);
+  source_close (&src);
+  if (gk_disk_close (dst) == -1)
+    exit (EXIT_FAILURE);
+
+  if (plan.needs_grow)
+    expand_contents (&src, &o, &plan, o.output_format);
+
+  if (!gk_quiet) {
+    putchar ('\n');
+    gk_info ("Resize operation completed with no errors.  Before deleting "
+             "the old disk, carefully check that the resized disk boots "
+             "and works correctly.");
+  }
+  gk_domain_free (&dom);
+  exit (EXIT_SUCCESS);
+}

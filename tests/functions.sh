@@ -167,6 +167,44 @@ debian_guest_manifest ()
   echo "${img%.img}.manifest"
 }
 
+# debian_lvm_guest_image: print the path of the Debian 12 guest with its
+# root on LVM (qcow2, 2.5 GiB, MBR: sda1 ext4 /boot, sda2 PV of VG gkvg
+# with LVs root (ext4) and swap, free extents left), building it first
+# if needed.  Use it read-only (format qcow2) or copy it.
+debian_lvm_guest_image ()
+{
+  local stamp img mkimage
+  stamp="$(_gk_stamp "$top_srcdir/tests/make-debian-lvm-guest.sh" \
+                     "$top_srcdir/tests/make-debian-guest.sh" \
+                     "$top_srcdir/tests/mkimage-debian-lvm.c" \
+                     "$top_srcdir/tests/mkimage-common.h")"
+  img="$GUESTKIT_TEST_CACHE/debian12lvm-$stamp.qcow2"
+  if [ ! -f "$img" ]; then
+    mkimage="$(_gk_helper mkimage-debian-lvm)" || return 1
+    mkdir -p "$GUESTKIT_TEST_CACHE"
+    (
+      flock 9
+      if [ ! -f "$img" ]; then
+        MKIMAGE_DEBIAN_LVM="$mkimage" \
+          bash "$top_srcdir/tests/make-debian-lvm-guest.sh" "$img" >&2
+        _gk_prune 'debian12lvm-*.qcow2' "$img"
+        _gk_prune 'debian12lvm-*.manifest' "${img%.qcow2}.manifest"
+      fi
+    ) 9> "$GUESTKIT_TEST_CACHE/debian12lvm.lock" || return 1
+  fi
+  echo "$img"
+}
+
+# debian_lvm_guest_manifest: "PATH<TAB>SHA256" of the known files in the
+# LVM guest (under /root/guestkit-data on the root LV and
+# /boot/guestkit-data on sda1).
+debian_lvm_guest_manifest ()
+{
+  local img
+  img="$(debian_lvm_guest_image)" || return 1
+  echo "${img%.qcow2}.manifest"
+}
+
 # multifs_image: print the path of the multi-filesystem image (raw, GPT:
 # ext4 xfs btrfs vfat ntfs swap + LVM gktestvg/{lvext4,lvxfs}).
 # Exits 77 (skip) if the appliance cannot make one of the filesystems.

@@ -1,0 +1,136 @@
+/* virt-resize: shrinking filesystems before they are copied.
+ *
+ * Upstream makes users shrink the filesystem in the guest first.  We do
+ * it on a qcow2 overlay of the source, in one appliance launch, and copy
+ * from the overlay: the source itself is never written.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "guestkit.h"
+#include "resize.h"
+
+static void
+check (guestfs_h *g, int r, const char *what)
+{
+  if (r == -1)
+    gk_error ("%s: %s", what, guestfs_last_error (g));
+}
+
+/* The overlay's backing file is the source as qemu names it: an
+ * absolute path, or the URI as given.
+ */
+static char *
+make_overlay (const struct resize_options *o, const char *format)
+{
+  char *overlay = xasprintf ("%s/overlay.qcow2", gk_tmpdir ());
+  CLEANUP_FREE char *backing = NULL;
+  int status;
+  pid_t pid;
+
+  if (strstr (o->infile, "://") || o->infile[0] == '/')
+    backing = xstrdup (o->infile);
+  else {
+    backing = realpath (o->infile, NULL);
+    if (backing == NULL)
+      gk_error ("%s: %m", o->infile);
+  }
+  gk_tmpfile_register (overlay);
+  pid = fork ();
+  if (pid == -1)
+    gk_error ("fork: %m");
+  if (pid == 0) {
+    execl (QEMU_IMG, QEMU_IMG, "create", "-q", "-f", "qcow2", "-F", format,
+           "-b", backing, overlay, (char *) NULL);
+    _exit (127);
+  }
+  while (waitpid (pid, &status, 0) == -1)
+    if (errno != EINTR)
+      gk_error ("waitpid: %m");
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    gk_error ("%s: could not create a temporary overlay in %s", o->infile,
+              gk_tmpdir ());
+  return overlay;
+}
+
+static void
+shrink_one (guestfs_h *g, const struct partition *p)
+{
+  const char *type = p->content.type;
+  char dev[32];
+  int64_t min;
+  bool ntfs = STREQ (type, "ntfs"), btrfs = STREQ (type, "btrfs");
+
+  snprintf (dev, sizeof dev, "/dev/sda%d", p->src.num);
+  gk_message ("Shrinking %s using the ‘%s’ method", p->name,
+              ntfs ? "ntfsresize" :
+              btrfs ? "btrfs-filesystem-resize" : "resize2fs");
+
+  if (!ntfs && !btrfs)
+    /* resize2fs -P and resize2fs itself want a checked filesystem. */
+    check (g, guestfs_e2fsck (g, dev, GUESTFS_E2FSCK_CORRECT, 1, -1), dev);
+  if (btrfs)
+    check (g, guestfs_mount (g, dev, "/"), dev);
+
+  min = guestfs_vfs_minimum_size (g, btrfs ? "/" : dev);
+  if (min == -1)
+    gk_error ("%s: cannot find how small the %s filesystem can be: %s",
+              p->name, type, guestfs_last_error (g));
+  if ((uint64_t) min > p->shrink_to) {
+    CLEANUP_FREE char *h_min = gk_human_size (min);
+    CLEANUP_FREE char *h_to = gk_human_size (p->shrink_to);
+    gk_error ("%s: the %s filesystem holds too much data to fit in %s: it "
+              "needs at least %s (%" PRIi64 " bytes).  Choose a new size of "
+              "at least that, or free space in the guest first.",
+              p->name, type, h_to, h_min, min);
+  }
+
+  if (ntfs)
+    check (g, guestfs_ntfsresize_opts (g, dev, GUESTFS_NTFSRESIZE_OPTS_SIZE,
+                                  (int64_t) p->shrink_to, -1), dev);
+  else if (btrfs) {
+    check (g, guestfs_btrfs_filesystem_resize
+           (g, "/", GUESTFS_BTRFS_FILESYSTEM_RESIZE_SIZE,
+            (int64_t) p->shrink_to, -1), dev);
+    check (g, guestfs_umount (g, "/"), dev);
+  }
+  else
+    check (g, guestfs_resize2fs_size (g, dev, p->shrink_to), dev);
+}
+
+struct gk_disk *
+shrink_contents (struct source *src, const struct resize_options *o)
+{
+  CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
+  const char *format = gk_disk_format (src->disk);
+  CLEANUP_FREE char *overlay = make_overlay (o, format);
+  struct gk_features f;
+  struct gk_disk *disk;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  if (!gk_quiet)
+    gk_progress_attach (g);
+  if (guestfs_add_drive_opts (g, overlay,
+                              GUESTFS_ADD_DRIVE_OPTS_FORMAT, "qcow2",
+                              GUESTFS_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
+                              -1) == -1
+      || gk_launch (g) == -1)
+    exit (EXIT_FAILURE);
+  gk_features_probe (g, &f);
+
+  for (size_t i = 0; i < src->parts.len; ++i)
+    if (src->parts.ptr[i].shrink_to)
+      shrink_one (g, &src->parts.ptr[i]);
+  check (g, guestfs_shutdown (g), "shutdown");
+
+  disk = gk_disk_open (overlay, "qcow2", false);
+  if (disk == NULL)
+    exit (EXIT_FAILURE);
+  return disk;
+}

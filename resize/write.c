@@ -1,0 +1,159 @@
+/* virt-resize: building the target on the host.
+ *
+ * The partition table is written by us and the partitions' bytes are
+ * copied through qemu-nbd, reading only what the source has allocated.
+ * Nothing here needs the appliance: upstream's 8 KiB read/write loop
+ * inside it was most of its run time.
+ */
+#include <config.h>
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guestkit.h"
+#include "resize.h"
+
+static void
+show_progress (uint64_t done, uint64_t len, void *opaque)
+{
+  (void) opaque;
+  gk_progress_update (done, len);
+}
+
+static void
+copy (struct gk_disk *from, uint64_t from_offset, struct gk_disk *dst,
+      uint64_t dst_offset, uint64_t len, bool sparse, bool progress)
+{
+  if (progress && !gk_quiet)
+    gk_progress_reset ();
+  if (gk_disk_copy (from, from_offset, dst, dst_offset, len, sparse,
+                    progress && !gk_quiet ? show_progress : NULL, NULL,
+                    NULL) == -1)
+    exit (EXIT_FAILURE);
+  if (progress && !gk_quiet)
+    gk_progress_finish ();
+}
+
+/* The first 446 bytes of sector 0 (the MBR's code, up to the table) and
+ * the gap between the partition table and the first partition, where
+ * GRUB's core image and other loaders live.  Copied before the new
+ * table is written, which then takes its own bytes.
+ */
+static void
+copy_boot_loader (struct source *src, struct gk_disk *dst,
+                  const struct resize_options *o)
+{
+  char code[446];
+  uint64_t start = gk_ptable_head_bytes (src->table->type,
+                                         src->table->sector_size);
+  uint64_t end = start + MAX_BOOTLOADER;
+
+  if (gk_disk_pread (src->disk, code, sizeof code, 0) == -1 ||
+      gk_disk_pwrite (dst, code, sizeof code, 0) == -1)
+    exit (EXIT_FAILURE);
+
+  for (size_t i = 0; i < src->parts.len; ++i) {
+    const struct partition *p = &src->parts.ptr[i];
+    if (p->src.start < end)
+      end = p->src.start;
+    if (p->op != OP_DELETE && p->target_start < end)
+      end = p->target_start;
+  }
+  if (end > start)
+    copy (src->disk, start, dst, start, end - start, o->sparse, false);
+}
+
+/* Upstream's fix for a bootable NTFS partition moved by --align-first:
+ * its boot record says where the partition starts ("hidden sectors").
+ */
+static void
+fix_ntfs_hidden_sectors (struct source *src, struct gk_disk *dst)
+{
+  const struct partition *p = &src->parts.ptr[0];
+  uint32_t sectors = p->target_start / src->table->sector_size;
+  uint8_t le32[4] = { sectors, sectors >> 8, sectors >> 16, sectors >> 24 };
+  char magic[8];
+
+  if (p->content.kind != GK_CONTENT_FS || !STREQ (p->content.type, "ntfs")
+      || !p->src.bootable)
+    return;
+  if (gk_disk_pread (dst, magic, sizeof magic, p->target_start + 3) == -1)
+    exit (EXIT_FAILURE);
+  if (memcmp (magic, "NTFS    ", 8) != 0) {
+    gk_warning ("first partition is NTFS but does not contain NTFS boot "
+                "loader magic");
+    return;
+  }
+  gk_message ("Fixing first NTFS partition boot record");
+  if (gk_disk_pwrite (dst, le32, sizeof le32, p->target_start + 0x1c) == -1)
+    exit (EXIT_FAILURE);
+}
+
+static void
+remake_swap (struct gk_disk *dst, const struct partition *p)
+{
+  CLEANUP_FREE char *errmsg = NULL;
+
+  gk_message ("Expanding %s%s using the ‘mkswap’ method", p->name,
+              p->target_num != p->src.num ? " (renumbered)" : "");
+  if (gk_swap_resize (gk_disk_pread_fn, gk_disk_pwrite_fn, dst,
+                      p->target_start, p->target_size, &errmsg) == -1) {
+    if (errmsg)
+      gk_error ("%s: %s", p->name, errmsg);
+    exit (EXIT_FAILURE);
+  }
+}
+
+void
+write_target (struct source *src, struct gk_disk *copy_from,
+              struct gk_disk *dst, const struct resize_options *o,
+              const struct plan *plan)
+{
+  struct gk_ptable *table;
+  CLEANUP_FREE char *errmsg = NULL;
+
+  gk_message ("Setting up initial partition table on %s", o->outfile);
+
+  /* Whatever the target held before must not show through the gaps,
+   * and with --no-sparse every byte is allocated.
+   */
+  if (gk_disk_zero (dst, plan->target_size, 0, o->sparse) == -1)
+    exit (EXIT_FAILURE);
+  if (o->copy_boot_loader)
+    copy_boot_loader (src, dst, o);
+
+  table = layout_table (src, plan);
+  if (gk_ptable_write (table, plan->target_size, gk_disk_pwrite_fn, dst,
+                       &errmsg) == -1) {
+    gk_ptable_free (table);
+    gk_error ("%s: cannot write the partition table: %s", o->outfile,
+              errmsg ? errmsg : "see above");
+  }
+  gk_ptable_free (table);
+
+  for (size_t i = 0; i < src->parts.len; ++i) {
+    const struct partition *p = &src->parts.ptr[i];
+    uint64_t len = p->src.size;
+
+    if (p->src.extended || (p->op != OP_COPY && p->op != OP_RESIZE))
+      continue;
+    if (p->op == OP_RESIZE && p->new_size < len)
+      len = p->new_size;
+    gk_message ("Copying %s", p->name);
+    copy (copy_from, p->src.start, dst, p->target_start, len, o->sparse,
+          true);
+  }
+
+  for (size_t i = 0; i < src->parts.len; ++i) {
+    const struct partition *p = &src->parts.ptr[i];
+    if (p->op == OP_RESIZE && p->grow == METHOD_MKSWAP)
+      remake_swap (dst, p);
+  }
+
+  if (plan->align_first)
+    fix_ntfs_hidden_sectors (src, dst);
+
+  if (gk_disk_flush (dst) == -1)
+    exit (EXIT_FAILURE);
+}
