@@ -486,12 +486,10 @@ swap_header (const uint8_t *hdr, uint32_t pagesize, uint64_t length,
   set_label (c, hdr + 28, 16, false);
 }
 
+/* The label is in one of the first four sectors, and says which. */
 static bool
-probe_lvm (gk_pread_fn pread, void *opaque, uint64_t offset,
-           const uint8_t *head, struct gk_content *c)
+probe_lvm (const uint8_t *head, struct gk_content *c)
 {
-  (void) pread; (void) opaque; (void) offset;
-
   for (int s = 0; s < 4; ++s) {
     const uint8_t *l = head + s * SECTOR;
     uint32_t pvh;
@@ -510,6 +508,18 @@ probe_lvm (gk_pread_fn pread, void *opaque, uint64_t offset,
   return false;
 }
 
+static int
+hex_digit (uint8_t c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
 /* LUKS keeps its UUID as text. */
 static bool
 probe_luks (const uint8_t *h, struct gk_content *c)
@@ -521,13 +531,11 @@ probe_luks (const uint8_t *h, struct gk_content *c)
     return false;
   set_type (c, GK_CONTENT_LUKS, "crypto_LUKS");
   for (int i = 168; i < 168 + 40 && h[i] && n < 32; ++i) {
-    int d;
+    int d = hex_digit (h[i]);
+
     if (h[i] == '-')
       continue;
-    if (h[i] >= '0' && h[i] <= '9') d = h[i] - '0';
-    else if (h[i] >= 'a' && h[i] <= 'f') d = h[i] - 'a' + 10;
-    else if (h[i] >= 'A' && h[i] <= 'F') d = h[i] - 'A' + 10;
-    else
+    if (d < 0)
       return true;
     if (n % 2 == 0)
       u[n / 2] = d << 4;
@@ -563,7 +571,7 @@ gk_content_probe (gk_pread_fn pread, void *opaque,
   /* Containers first: a PV or LUKS header says what the rest means. */
   if (probe_luks (head, c))
     return 0;
-  if (probe_lvm (pread, opaque, offset, head, c))
+  if (probe_lvm (head, c))
     return 0;
 
   /* Filesystems with a real magic number, then swap (which keeps the

@@ -636,11 +636,14 @@ gk_lvm_find_pv (const struct gk_lvm_vg *vg, const char *pv_id)
     if (a == NULL)
       continue;
     for (;;) {
-      while (*a == '-') a++;
-      while (*b == '-') b++;
+      while (*a == '-')
+        a++;
+      while (*b == '-')
+        b++;
       if (*a != *b || *a == '\0')
         break;
-      a++, b++;
+      a++;
+      b++;
     }
     if (*a == '\0' && *b == '\0')
       return &vg->pvs[i];

@@ -314,6 +314,10 @@ main (int argc, char *argv[])
   if (gk_disk_size (dst) < MAX_BOOTLOADER)
     gk_error ("%s: file is too small to be a disk image (%" PRIu64
               " bytes)", o.outfile, gk_disk_size (dst));
+  if (STREQ (gk_disk_format (dst), "qcow2") &&
+      strstr (o.outfile, "://") == NULL &&
+      gk_check_qcow2 (o.outfile, o.outfile) == -1)
+    exit (EXIT_FAILURE);
   plan.target_size = gk_disk_size (dst);
   if (o.output_format == NULL)
     o.output_format = xstrdup (gk_disk_format (dst));

@@ -96,10 +96,11 @@ find_partition (struct source *src, const struct resize_options *o,
 
   if (p == NULL) {
     CLEANUP_FREE char *names = partition_names (src);
-    gk_error ("%s: partition not found in the source disk image (this "
+    gk_error ("%s%s: partition not found in the source disk image (this "
               "error came from ‘%s’ option on the command line).  The "
               "partitions of %s are: %s",
-              name, option, o->infile, names);
+              STRPREFIX (name, "/dev/") ? "" : "/dev/", name, option,
+              o->infile, names);
   }
   if (p->op == OP_IGNORE)
     gk_error ("%s: partition already ignored, you cannot use it in ‘%s’ "

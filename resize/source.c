@@ -97,6 +97,13 @@ source_open (struct source *src, const struct resize_options *o)
   src->disk = gk_disk_open (o->infile, o->format, false);
   if (src->disk == NULL)
     exit (EXIT_FAILURE);
+  /* qemu reads past a truncated qcow2's end as zeroes: copying would
+   * "work" and give a damaged guest.
+   */
+  if (STREQ (gk_disk_format (src->disk), "qcow2") &&
+      strstr (o->infile, "://") == NULL &&
+      gk_check_qcow2 (o->infile, o->infile) == -1)
+    exit (EXIT_FAILURE);
   src->size = gk_disk_size (src->disk);
   gk_debug ("%s size %" PRIu64 " bytes", o->infile, src->size);
   if (src->size < MAX_BOOTLOADER)
