@@ -251,38 +251,22 @@ print_facts (void)
     "csv", "json", "human-readable", "inodes", "uuid", "per-disk",
     "blocksize", "key", NULL
   };
-  static const struct { const char *fact; const char *group; } probed[] = {
-    { "btrfs", "btrfs" }, { "xfs", "xfs" }, { "ntfs", "ntfs3g" },
-    { "f2fs", "f2fs" },
-  };
-  CLEANUP_GUESTFS_CLOSE guestfs_h *g = NULL;
+  struct gk_features f;
 
   gk_machine_readable_printf ("%s\n", gk_program_name);
   for (size_t i = 0; facts[i]; ++i)
     gk_machine_readable_printf ("%s\n", facts[i]);
 
   /* Which filesystems the appliance can read is only known by asking it. */
-  g = gk_handle_create ();
-  /* libguestfs will not launch without a disk; /dev/null is the
-   * smallest one there is.
-   */
-  if (guestfs_add_drive_opts (g, "/dev/null",
-                              GUESTFS_ADD_DRIVE_OPTS_FORMAT, "raw",
-                              GUESTFS_ADD_DRIVE_OPTS_READONLY, 1, -1) == -1
-      || gk_launch (g) == -1)
-    exit (EXIT_FAILURE);
-  for (size_t i = 0; i < sizeof probed / sizeof probed[0]; ++i) {
-    const char *groups[] = { probed[i].group, NULL };
-    int r;
-
-    guestfs_push_error_handler (g, NULL, NULL);
-    r = guestfs_feature_available (g, (char **) groups);
-    guestfs_pop_error_handler (g);
-    if (r > 0)
-      gk_machine_readable_printf ("%s\n", probed[i].fact);
-  }
-  guestfs_close (g);
-  g = NULL;
+  gk_features_launch_probe (&f);
+  if (f.btrfs)
+    gk_machine_readable_printf ("btrfs\n");
+  if (f.xfs)
+    gk_machine_readable_printf ("xfs\n");
+  if (f.ntfs)
+    gk_machine_readable_printf ("ntfs\n");
+  if (f.f2fs)
+    gk_machine_readable_printf ("f2fs\n");
   exit (EXIT_SUCCESS);
 }
 
