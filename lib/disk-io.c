@@ -623,8 +623,12 @@ gk_disk_pwrite_fn (void *opaque, const void *buf, size_t count,
  * (holes punched, qcow2 clusters).  Completion callbacks only update
  * counters and states; all requests are issued from the main loop.
  */
+#ifndef CHUNK
 #define CHUNK (4 * MiB)
+#endif
+#ifndef NSLOTS
 #define NSLOTS 8
+#endif
 #define GRANULE (64 * KiB)
 /* Block status is asked for this much at a time. */
 #define STATUS_WINDOW GiB

@@ -260,13 +260,26 @@ calculate_surplus (const struct source *src, const struct resize_options *o,
   uint64_t sectsize = src->table->sector_size;
   uint64_t first_start = src->parts.ptr[0].src.start / sectsize;
   uint64_t start_sects = 64, overhead, required = 0;
+  size_t nr_parts = 0;
+  bool logicals_change = false;
 
   if (MAX_BOOTLOADER / 512 > start_sects)
     start_sects = MAX_BOOTLOADER / 512;
   if (first_start > start_sects)
     start_sects = first_start;
+  /* Upstream counts the primary and extended partitions only, and so
+   * do we while the logical ones are copied as they are: the same
+   * command then gives the same layout.  Logical partitions that move
+   * need their own alignment step each.
+   */
+  for (size_t i = 0; i < src->parts.len; ++i)
+    if (src->parts.ptr[i].src.logical && src->parts.ptr[i].op != OP_COPY)
+      logicals_change = true;
+  for (size_t i = 0; i < src->parts.len; ++i)
+    if (!src->parts.ptr[i].src.logical || logicals_change)
+      nr_parts++;
   overhead = sectsize *
-    (start_sects + o->alignment * (src->parts.len + 1) + 64);
+    (start_sects + o->alignment * (nr_parts + 1) + 64);
 
   for (size_t i = 0; i < src->parts.len; ++i) {
     const struct partition *p = &src->parts.ptr[i];

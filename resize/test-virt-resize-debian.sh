@@ -45,9 +45,10 @@ if grep -a -q 'stale data' "$t/out.img"; then
   echo "the target's old contents survived" >&2; exit 1
 fi
 
-# Same numbers, same ids and flags; sda1 now fills the new space.
+# Same numbers, ids and flags; sda1 fills the new space, exactly where
+# upstream virt-resize puts it (same command, same layout).
 sfdisk -d "$t/out.img" | tee "$t/table"
-grep -q "out.img1 : start= *2048, size= *9954816, type=83, bootable" "$t/table"
+grep -q "out.img1 : start= *2048, size= *9954944, type=83, bootable" "$t/table"
 grep -q "out.img2 : .*type=f" "$t/table"
 grep -q "out.img5 : .*type=82" "$t/table"
 assert_eq "disk signature" "$(sfdisk --disk-id "$src")" \

@@ -33,8 +33,9 @@ truncate -s 2684354560 "$d/head"
 table="$(sfdisk -d "$d/head")"
 echo "$table"
 echo "$table" | grep -q '^label: dos$'
-echo "$table" | grep -Eq "^$d/head1 : start= *2048, size= *614400, type=83, bootable$"
-echo "$table" | grep -Eq "^$d/head2 : start= *616448, .*type=8e$"
+p1="start= *2048, size= *614400, type=83, bootable"
+echo "$table" | grep -Eq "^$d/head1 : $p1\$"
+echo "$table" | grep -Eq "^$d/head2 : start= *616448, .*type=8e\$"
 test "$(echo "$table" | grep -c "^$d/head")" -eq 2
 
 cat "$manifest"
