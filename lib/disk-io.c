@@ -355,10 +355,20 @@ gk_disk_open (const char *path, const char *format, bool writable)
 
   /* The shell only points stderr at our file: "exec" keeps the
    * process, so LISTEN_PID set by libnbd still matches qemu-nbd.
+   *
+   * qemu-nbd allocates a buffer per request; with glibc's defaults a
+   * multi-megabyte one is a fresh mmap, page-faulted and cleared every
+   * time, which cost a third of the CPU of a copy.  Keeping them on the
+   * heap makes copies about 1.4 times faster.
    */
   argv[i++] = "/bin/sh";
   argv[i++] = "-c";
-  argv[i++] = "f=$1; shift; exec \"$@\" 2>\"$f\"";
+  argv[i++] =
+    "f=$1; shift; "
+    "export GLIBC_TUNABLES=${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}"
+    "glibc.malloc.mmap_threshold=33554432:"
+    "glibc.malloc.trim_threshold=268435456; "
+    "exec \"$@\" 2>\"$f\"";
   argv[i++] = "qemu-nbd";
   argv[i++] = disk->errfile;
   argv[i++] = QEMU_NBD;
@@ -623,12 +633,11 @@ gk_disk_pwrite_fn (void *opaque, const void *buf, size_t count,
  * (holes punched, qcow2 clusters).  Completion callbacks only update
  * counters and states; all requests are issued from the main loop.
  */
-#ifndef CHUNK
-#define CHUNK (4 * MiB)
-#endif
-#ifndef NSLOTS
+/* qemu-img convert's own choice (2 MiB, 8 requests) measured as well
+ * as any: bigger requests only cost more memory in qemu-nbd.
+ */
+#define CHUNK (2 * MiB)
 #define NSLOTS 8
-#endif
 #define GRANULE (64 * KiB)
 /* Block status is asked for this much at a time. */
 #define STATUS_WINDOW GiB
