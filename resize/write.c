@@ -95,8 +95,10 @@ remake_swap (struct gk_disk *dst, const struct partition *p)
 {
   CLEANUP_FREE char *errmsg = NULL;
 
-  gk_message ("Expanding %s%s using the ‘mkswap’ method", p->name,
-              p->target_num != p->src.num ? " (renumbered)" : "");
+  CLEANUP_FREE char *now = p->target_num == p->src.num ? xstrdup ("") :
+    xasprintf (" (now /dev/sda%d)", p->target_num);
+
+  gk_message ("Expanding %s%s using the ‘mkswap’ method", p->name, now);
   if (gk_swap_resize (gk_disk_pread_fn, gk_disk_pwrite_fn, dst,
                       p->target_start, p->target_size, &errmsg) == -1) {
     if (errmsg)
