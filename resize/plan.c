@@ -255,7 +255,7 @@ extended_required (const struct source *src, const struct partition *ext)
  */
 static int64_t
 calculate_surplus (const struct source *src, const struct resize_options *o,
-                   uint64_t target_size)
+                   uint64_t target_size, const struct partition *pending)
 {
   uint64_t sectsize = src->table->sector_size;
   uint64_t first_start = src->parts.ptr[0].src.start / sectsize;
@@ -275,6 +275,9 @@ calculate_surplus (const struct source *src, const struct resize_options *o,
   for (size_t i = 0; i < src->parts.len; ++i)
     if (src->parts.ptr[i].src.logical && src->parts.ptr[i].op != OP_COPY)
       logicals_change = true;
+  /* The partition --expand or --shrink is about to resize. */
+  if (pending && pending->src.logical)
+    logicals_change = true;
   for (size_t i = 0; i < src->parts.len; ++i)
     if (!src->parts.ptr[i].src.logical || logicals_change)
       nr_parts++;
@@ -322,10 +325,10 @@ plan_make (struct source *src, const struct resize_options *o,
     do_resize (src, o, f, o->resizes_force.ptr[i], "--resize-force", true);
 
   if (o->expand || o->shrink) {
-    int64_t surplus = calculate_surplus (src, o, plan->target_size);
     const char *option = o->expand ? "--expand" : "--shrink";
     struct partition *p =
       find_partition (src, o, o->expand ? o->expand : o->shrink, option);
+    int64_t surplus = calculate_surplus (src, o, plan->target_size, p);
 
     gk_debug ("surplus before %s: %" PRIi64, option, surplus);
     if (o->expand && surplus < 0) {
@@ -350,7 +353,7 @@ plan_make (struct source *src, const struct resize_options *o,
     mark_for_resize (o, f, p, p->src.size + surplus, option, false);
   }
 
-  plan->surplus = calculate_surplus (src, o, plan->target_size);
+  plan->surplus = calculate_surplus (src, o, plan->target_size, NULL);
   if (plan->surplus < 0) {
     CLEANUP_FREE char *h = gk_human_size (-plan->surplus);
     gk_error ("There is a deficit of %" PRIi64 " bytes (%s).  You need to "
