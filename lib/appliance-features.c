@@ -42,8 +42,13 @@ cache_path (void)
 static char *
 appliance_key (void)
 {
-  CLEANUP_GUESTFS_CLOSE guestfs_h *g = guestfs_create_flags (0);
+  /* Not from the environment: a bad LIBGUESTFS_BACKEND is for the
+   * launch to report, not for this lookup.  Only the path is taken.
+   */
+  CLEANUP_GUESTFS_CLOSE guestfs_h *g =
+    guestfs_create_flags (GUESTFS_CREATE_NO_ENVIRONMENT);
   CLEANUP_FREE char *supermin_d = NULL;
+  const char *env_path = getenv ("LIBGUESTFS_PATH");
   struct guestfs_version *v;
   const char *path;
   struct stat a = { 0 }, b = { 0 };
@@ -51,6 +56,8 @@ appliance_key (void)
 
   if (g == NULL)
     return NULL;
+  if (env_path && *env_path)
+    guestfs_set_path (g, env_path);
   v = guestfs_version (g);
   path = guestfs_get_path (g);
   if (v == NULL || path == NULL) {

@@ -12,42 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "cleanups.h"
 #include "content.h"
 #include "gk-strings.h"
 
 #define SECTOR 512
-
-/* Little- and big-endian fields at any alignment. */
-static uint16_t
-le16 (const uint8_t *p)
-{
-  return p[0] | (uint16_t) p[1] << 8;
-}
-
-static uint32_t
-le32 (const uint8_t *p)
-{
-  return le16 (p) | (uint32_t) le16 (p + 2) << 16;
-}
-
-static uint64_t
-le64 (const uint8_t *p)
-{
-  return le32 (p) | (uint64_t) le32 (p + 4) << 32;
-}
-
-static uint32_t
-be32 (const uint8_t *p)
-{
-  return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static uint64_t
-be64 (const uint8_t *p)
-{
-  return (uint64_t) be32 (p) << 32 | be32 (p + 4);
-}
 
 static void
 put32 (uint8_t *p, uint32_t v, bool big_endian)
@@ -79,54 +49,22 @@ set_label (struct gk_content *c, const uint8_t *p, size_t n,
       c->label[--len] = '\0';
 }
 
-/* UTF-16LE (NTFS, f2fs) to UTF-8; stops at the first NUL. */
+/* UTF-16LE (NTFS, f2fs) to UTF-8; stops at the first NUL.  A label
+ * too long for c->label is cut at a character boundary.
+ */
 static void
 set_label_utf16le (struct gk_content *c, const uint8_t *p, size_t nchars)
 {
-  size_t o = 0;
+  CLEANUP_FREE char *utf8 = gk_utf16le_to_utf8 (p, nchars);
+  size_t len = strlen (utf8);
 
-  for (size_t i = 0; i < nchars; ++i) {
-    uint32_t u = le16 (p + 2 * i);
-    char tmp[4];
-    size_t n;
-
-    if (u == 0)
-      break;
-    if (u >= 0xd800 && u < 0xdc00 && i + 1 < nchars) {
-      uint32_t lo = le16 (p + 2 * (i + 1));
-      if (lo >= 0xdc00 && lo < 0xe000) {
-        u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-        i++;
-      }
-    }
-    if (u < 0x80) {
-      tmp[0] = u;
-      n = 1;
-    }
-    else if (u < 0x800) {
-      tmp[0] = 0xc0 | u >> 6;
-      tmp[1] = 0x80 | (u & 0x3f);
-      n = 2;
-    }
-    else if (u < 0x10000) {
-      tmp[0] = 0xe0 | u >> 12;
-      tmp[1] = 0x80 | ((u >> 6) & 0x3f);
-      tmp[2] = 0x80 | (u & 0x3f);
-      n = 3;
-    }
-    else {
-      tmp[0] = 0xf0 | u >> 18;
-      tmp[1] = 0x80 | ((u >> 12) & 0x3f);
-      tmp[2] = 0x80 | ((u >> 6) & 0x3f);
-      tmp[3] = 0x80 | (u & 0x3f);
-      n = 4;
-    }
-    if (o + n >= sizeof c->label)
-      break;
-    memcpy (c->label + o, tmp, n);
-    o += n;
+  if (len >= sizeof c->label) {
+    len = sizeof c->label - 1;
+    while (len > 0 && ((uint8_t) utf8[len] & 0xc0) == 0x80)
+      len--;
   }
-  c->label[o] = '\0';
+  memcpy (c->label, utf8, len);
+  c->label[len] = '\0';
 }
 
 static void
@@ -172,12 +110,12 @@ probe_ext (const uint8_t *sb, struct gk_content *c)
   uint64_t blocks;
   const char *type;
 
-  if (le16 (sb + 56) != 0xef53)
+  if (gk_le16 (sb + 56) != 0xef53)
     return false;
-  compat = le32 (sb + 92);
-  incompat = le32 (sb + 96);
-  ro_compat = le32 (sb + 100);
-  log_bs = le32 (sb + 24);
+  compat = gk_le32 (sb + 92);
+  incompat = gk_le32 (sb + 96);
+  ro_compat = gk_le32 (sb + 100);
+  log_bs = gk_le32 (sb + 24);
   if (log_bs > 6)               /* 64 KiB blocks at most */
     return false;
 
@@ -192,9 +130,9 @@ probe_ext (const uint8_t *sb, struct gk_content *c)
     type = "ext2";
   set_type (c, GK_CONTENT_FS, type);
 
-  blocks = le32 (sb + 4);
+  blocks = gk_le32 (sb + 4);
   if (incompat & EXT_INCOMPAT_64BIT)
-    blocks |= (uint64_t) le32 (sb + 0x150) << 32;
+    blocks |= (uint64_t) gk_le32 (sb + 0x150) << 32;
   c->block_size = 1024u << log_bs;
   c->size = blocks * c->block_size;
   set_uuid (c, sb + 104, 16);
@@ -209,12 +147,12 @@ probe_xfs (const uint8_t *sb, struct gk_content *c)
 
   if (memcmp (sb, "XFSB", 4) != 0)
     return false;
-  bs = be32 (sb + 4);
+  bs = gk_be32 (sb + 4);
   if (bs < 512 || bs > 65536 || (bs & (bs - 1)))
     return false;
   set_type (c, GK_CONTENT_FS, "xfs");
   c->block_size = bs;
-  c->size = be64 (sb + 8) * bs;
+  c->size = gk_be64 (sb + 8) * bs;
   set_uuid (c, sb + 32, 16);
   set_label (c, sb + 108, 12, false);
   return true;
@@ -229,10 +167,10 @@ probe_btrfs (const uint8_t *sb, struct gk_content *c)
   if (memcmp (sb + 0x40, "_BHRfS_M", 8) != 0)
     return false;
   set_type (c, GK_CONTENT_FS, "btrfs");
-  c->block_size = le32 (sb + 0x90);
-  c->size = le64 (sb + 0xc9 + 8);
+  c->block_size = gk_le32 (sb + 0x90);
+  c->size = gk_le64 (sb + 0xc9 + 8);
   if (c->size == 0)
-    c->size = le64 (sb + 0x70);
+    c->size = gk_le64 (sb + 0x70);
   set_uuid (c, sb + 0x20, 16);
   set_label (c, sb + 0x12b, 256, false);
   return true;
@@ -243,14 +181,14 @@ probe_f2fs (const uint8_t *sb, struct gk_content *c)
 {
   uint32_t log_bs;
 
-  if (le32 (sb) != 0xf2f52010)
+  if (gk_le32 (sb) != 0xf2f52010)
     return false;
-  log_bs = le32 (sb + 16);
+  log_bs = gk_le32 (sb + 16);
   if (log_bs < 9 || log_bs > 16)
     return false;
   set_type (c, GK_CONTENT_FS, "f2fs");
   c->block_size = 1u << log_bs;
-  c->size = le64 (sb + 36) * c->block_size;
+  c->size = gk_le64 (sb + 36) * c->block_size;
   set_uuid (c, sb + 108, 16);
   set_label_utf16le (c, sb + 124, 512);
   return true;
@@ -270,7 +208,7 @@ static int
 ntfs_label (gk_pread_fn pread, void *opaque, uint64_t offset,
             uint64_t length, const uint8_t *bs, struct gk_content *c)
 {
-  uint32_t bps = le16 (bs + 0x0b);
+  uint32_t bps = gk_le16 (bs + 0x0b);
   uint32_t csize = ntfs_cluster_size (bps, bs[0x0d]);
   int8_t crec = (int8_t) bs[0x40];
   uint32_t recsize;
@@ -283,7 +221,7 @@ ntfs_label (gk_pread_fn pread, void *opaque, uint64_t offset,
   recsize = crec > 0 ? csize * crec : (crec > -31 ? 1u << -crec : 0);
   if (recsize < 512 || recsize > 65536)
     return 0;
-  mft = le64 (bs + 0x30) * csize;
+  mft = gk_le64 (bs + 0x30) * csize;
   pos = mft + 3 * (uint64_t) recsize;
   if (pos + recsize > length)
     return 0;
@@ -297,7 +235,7 @@ ntfs_label (gk_pread_fn pread, void *opaque, uint64_t offset,
    * swapped for the sequence number when the record was written.
    */
   {
-    uint32_t usa = le16 (rec + 4), n = le16 (rec + 6);
+    uint32_t usa = gk_le16 (rec + 4), n = gk_le16 (rec + 6);
     if (usa + 2 * (uint64_t) n > recsize || n == 0)
       return 0;
     for (uint32_t i = 1; i < n && i * bps <= recsize; ++i) {
@@ -308,15 +246,15 @@ ntfs_label (gk_pread_fn pread, void *opaque, uint64_t offset,
     }
   }
 
-  attr = le16 (rec + 0x14);
+  attr = gk_le16 (rec + 0x14);
   while (attr + 16 <= recsize) {
-    uint32_t type = le32 (rec + attr), len = le32 (rec + attr + 4);
+    uint32_t type = gk_le32 (rec + attr), len = gk_le32 (rec + attr + 4);
 
     if (type == 0xffffffff || len < 16 || attr + len > recsize)
       break;
     if (type == 0x60 && rec[attr + 8] == 0) {  /* resident */
-      uint32_t vlen = le32 (rec + attr + 0x10);
-      uint32_t voff = le16 (rec + attr + 0x14);
+      uint32_t vlen = gk_le32 (rec + attr + 0x10);
+      uint32_t voff = gk_le16 (rec + attr + 0x14);
       if (voff + vlen <= len) {
         set_label_utf16le (c, rec + attr + voff, vlen / 2);
         break;
@@ -332,7 +270,7 @@ probe_ntfs (gk_pread_fn pread, void *opaque, uint64_t offset,
             uint64_t length, const uint8_t *bs, struct gk_content *c,
             bool *found)
 {
-  uint32_t bps = le16 (bs + 0x0b);
+  uint32_t bps = gk_le16 (bs + 0x0b);
   uint32_t csize;
 
   *found = false;
@@ -349,7 +287,7 @@ probe_ntfs (gk_pread_fn pread, void *opaque, uint64_t offset,
   /* The count leaves out the backup boot sector just past the volume,
    * which is still part of what the partition must hold.
    */
-  c->size = (le64 (bs + 0x28) + 1) * bps;
+  c->size = (gk_le64 (bs + 0x28) + 1) * bps;
   set_uuid (c, bs + 0x48, 8);
   return ntfs_label (pread, opaque, offset, length, bs, c);
 }
@@ -362,10 +300,10 @@ probe_vfat (gk_pread_fn pread, void *opaque, uint64_t offset,
             uint64_t length, const uint8_t *bs, struct gk_content *c,
             bool *found)
 {
-  uint32_t bps = le16 (bs + 11), spc = bs[13], reserved = le16 (bs + 14);
-  uint32_t nfats = bs[16], root_entries = le16 (bs + 17);
-  uint32_t fat_len = le16 (bs + 22);
-  uint64_t total = le16 (bs + 19);
+  uint32_t bps = gk_le16 (bs + 11), spc = bs[13], reserved = gk_le16 (bs + 14);
+  uint32_t nfats = bs[16], root_entries = gk_le16 (bs + 17);
+  uint32_t fat_len = gk_le16 (bs + 22);
+  uint64_t total = gk_le16 (bs + 19);
   uint8_t media = bs[21];
   bool fat32;
   const uint8_t *ext;           /* extended BPB: serial, label, type */
@@ -373,7 +311,7 @@ probe_vfat (gk_pread_fn pread, void *opaque, uint64_t offset,
   CLEANUP_FREE uint8_t *dir = NULL;
 
   *found = false;
-  if (le16 (bs + 510) != 0xaa55 &&
+  if (gk_le16 (bs + 510) != 0xaa55 &&
       memcmp (bs + 82, "FAT32   ", 8) != 0 &&
       memcmp (bs + 54, "FAT1", 4) != 0 &&
       memcmp (bs + 54, "MSDOS", 5) != 0)
@@ -392,10 +330,10 @@ probe_vfat (gk_pread_fn pread, void *opaque, uint64_t offset,
     return 0;
 
   if (total == 0)
-    total = le32 (bs + 32);
+    total = gk_le32 (bs + 32);
   fat32 = fat_len == 0;
   if (fat32)
-    fat_len = le32 (bs + 36);
+    fat_len = gk_le32 (bs + 36);
   ext = fat32 ? bs + 64 : bs + 36;
   if (total == 0 || fat_len == 0)
     return 0;
@@ -414,7 +352,7 @@ probe_vfat (gk_pread_fn pread, void *opaque, uint64_t offset,
    */
   if (fat32) {
     uint64_t first_data = reserved + (uint64_t) nfats * fat_len;
-    uint32_t root_cluster = le32 (bs + 44);
+    uint32_t root_cluster = gk_le32 (bs + 44);
     if (root_cluster < 2)
       return 0;
     root_off = (first_data + (uint64_t) (root_cluster - 2) * spc) * bps;
@@ -469,8 +407,8 @@ static void
 swap_header (const uint8_t *hdr, uint32_t pagesize, uint64_t length,
              struct gk_content *c)
 {
-  uint32_t version = le32 (hdr), last_page;
-  bool be = version != 1 && be32 (hdr) == 1;
+  uint32_t version = gk_le32 (hdr), last_page;
+  bool be = version != 1 && gk_be32 (hdr) == 1;
 
   set_type (c, GK_CONTENT_SWAP, "swap");
   c->block_size = pagesize;
@@ -479,7 +417,7 @@ swap_header (const uint8_t *hdr, uint32_t pagesize, uint64_t length,
     c->size = length / pagesize * pagesize;
     return;
   }
-  last_page = be ? be32 (hdr + 4) : le32 (hdr + 4);
+  last_page = be ? gk_be32 (hdr + 4) : gk_le32 (hdr + 4);
   c->size = ((uint64_t) last_page + 1) * pagesize;
   if (!all_zero (hdr + 12, 16))
     set_uuid (c, hdr + 12, 16);
@@ -496,13 +434,13 @@ probe_lvm (const uint8_t *head, struct gk_content *c)
 
     if (memcmp (l, "LABELONE", 8) != 0 || memcmp (l + 24, "LVM2 001", 8))
       continue;
-    if (le64 (l + 8) != (uint64_t) s)
+    if (gk_le64 (l + 8) != (uint64_t) s)
       continue;
-    pvh = le32 (l + 20);
+    pvh = gk_le32 (l + 20);
     if (pvh < 32 || pvh + 40 > SECTOR)
       continue;
     set_type (c, GK_CONTENT_PV, "LVM2_member");
-    c->size = le64 (l + pvh + 32);
+    c->size = gk_le64 (l + pvh + 32);
     return true;
   }
   return false;
@@ -668,8 +606,8 @@ gk_swap_resize (gk_pread_fn pread, gk_pwrite_fn pwrite,
     }
     if (pread (opaque, hdr, sizeof hdr, offset + 1024) == -1)
       return -1;
-    version = le32 (hdr);
-    be = version != 1 && be32 (hdr) == 1;
+    version = gk_le32 (hdr);
+    be = version != 1 && gk_be32 (hdr) == 1;
     if (version != 1 && !be) {
       *errmsg = xasprintf ("unknown swap header version %u", version);
       return -1;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "cleanups.h"
 #include "gk-strings.h"
 #include "lvm-metadata.h"
@@ -30,30 +31,13 @@
 #define MAX_METADATA_SIZE (64u << 20)
 #define MAX_DEPTH 32
 
-static uint32_t
-le32 (const uint8_t *p)
-{
-  return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t) p[3] << 24;
-}
-
-static uint64_t
-le64 (const uint8_t *p)
-{
-  return le32 (p) | (uint64_t) le32 (p + 4) << 32;
-}
-
-/* LVM's checksum is CRC-32 (reflected, poly 0xedb88320) with its own
- * initial value and no final inversion.
+/* LVM's checksum is CRC-32 with its own initial value and no final
+ * inversion.
  */
 static uint32_t
 lvm_crc (uint32_t crc, const uint8_t *p, size_t n)
 {
-  while (n--) {
-    crc ^= *p++;
-    for (int i = 0; i < 8; ++i)
-      crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return crc;
+  return gk_crc32_update (crc, p, n);
 }
 
 /* "abcdef...": 32 characters shown 6-4-4-4-4-4-6 as LVM prints them. */
@@ -484,21 +468,21 @@ read_mda (gk_pread_fn pread, void *opaque, uint64_t offset,
     *errmsg = xstrdup ("could not read the LVM metadata area");
     return -1;
   }
-  if (memcmp (h + 4, MDA_MAGIC, 16) != 0 || le32 (h + 20) != 1) {
+  if (memcmp (h + 4, MDA_MAGIC, 16) != 0 || gk_le32 (h + 20) != 1) {
     *errmsg = xasprintf ("no LVM metadata header at %" PRIu64, mda_start);
     return -1;
   }
-  if (lvm_crc (LVM_CRC_INIT, h + 4, sizeof h - 4) != le32 (h)) {
+  if (lvm_crc (LVM_CRC_INIT, h + 4, sizeof h - 4) != gk_le32 (h)) {
     *errmsg = xasprintf ("LVM metadata header at %" PRIu64
                          " has a bad checksum", mda_start);
     return -1;
   }
 
   /* raw_locn[0] at 40: the current copy. */
-  loff = le64 (h + 40);
-  lsize = le64 (h + 48);
-  lcrc = le32 (h + 56);
-  lflags = le32 (h + 60);
+  loff = gk_le64 (h + 40);
+  lsize = gk_le64 (h + 48);
+  lcrc = gk_le32 (h + 56);
+  lflags = gk_le32 (h + 60);
   if (loff == 0 || lsize == 0 || (lflags & RAW_LOCN_IGNORED))
     return 0;
   if (loff < MDA_HEADER_SIZE || loff >= mda_size ||
@@ -558,7 +542,7 @@ gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
   }
   for (int s = 0; s < LABEL_SCAN_SECTORS; ++s) {
     const uint8_t *c = buf + s * SECTOR;
-    if (memcmp (c, "LABELONE", 8) == 0 && le64 (c + 8) == (uint64_t) s &&
+    if (memcmp (c, "LABELONE", 8) == 0 && gk_le64 (c + 8) == (uint64_t) s &&
         memcmp (c + 24, "LVM2 001", 8) == 0) {
       l = c;
       break;
@@ -568,11 +552,11 @@ gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
     *errmsg = xstrdup ("no LVM2 label: not an LVM physical volume");
     return -1;
   }
-  if (lvm_crc (LVM_CRC_INIT, l + 20, SECTOR - 20) != le32 (l + 16)) {
+  if (lvm_crc (LVM_CRC_INIT, l + 20, SECTOR - 20) != gk_le32 (l + 16)) {
     *errmsg = xstrdup ("the LVM label has a bad checksum");
     return -1;
   }
-  pvh_off = le32 (l + 20);
+  pvh_off = gk_le32 (l + 20);
   if (pvh_off < 32 || pvh_off + 40 + 16 > SECTOR) {
     *errmsg = xstrdup ("the LVM label's PV header is out of range");
     return -1;
@@ -585,22 +569,22 @@ gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
       return -1;
     }
   format_uuid (pvh, label->pv_id);
-  label->device_size = le64 (pvh + 32);
+  label->device_size = gk_le64 (pvh + 32);
 
   /* Data areas then metadata areas, each list ending at offset 0. */
   p = pvh + 40;
   end = l + SECTOR;
-  for (; p + 16 <= end && le64 (p) != 0; p += 16)
+  for (; p + 16 <= end && gk_le64 (p) != 0; p += 16)
     if (first_da) {
-      label->data_offset = le64 (p);
+      label->data_offset = gk_le64 (p);
       first_da = false;
     }
   p += 16;
-  for (; p + 16 <= end && le64 (p) != 0; p += 16) {
+  for (; p + 16 <= end && gk_le64 (p) != 0; p += 16) {
     struct gk_lvm_vg *vg;
     char *err = NULL;
 
-    if (read_mda (pread, opaque, offset, length, le64 (p), le64 (p + 8),
+    if (read_mda (pread, opaque, offset, length, gk_le64 (p), gk_le64 (p + 8),
                   &vg, &err) == -1) {
       /* One damaged copy is fine if another is good. */
       if (*errmsg == NULL)

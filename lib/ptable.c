@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "cleanups.h"
 #include "gk-strings.h"
 #include "ptable.h"
@@ -28,70 +29,11 @@
 #define GPT_MAX_ENTRY_BYTES  (4 * 1024 * 1024)
 #define MAX_LOGICALS         1024
 
-/* Little-endian field access: the formats are little-endian whatever
- * the host is.
- */
-static uint16_t
-get_le16 (const uint8_t *p)
-{
-  return p[0] | (p[1] << 8);
-}
-
-static uint32_t
-get_le32 (const uint8_t *p)
-{
-  return (uint32_t) p[0] | ((uint32_t) p[1] << 8) |
-    ((uint32_t) p[2] << 16) | ((uint32_t) p[3] << 24);
-}
-
-static uint64_t
-get_le64 (const uint8_t *p)
-{
-  return (uint64_t) get_le32 (p) | ((uint64_t) get_le32 (p + 4) << 32);
-}
-
-static void
-put_le16 (uint8_t *p, uint16_t v)
-{
-  p[0] = v;
-  p[1] = v >> 8;
-}
-
-static void
-put_le32 (uint8_t *p, uint32_t v)
-{
-  p[0] = v;
-  p[1] = v >> 8;
-  p[2] = v >> 16;
-  p[3] = v >> 24;
-}
-
-static void
-put_le64 (uint8_t *p, uint64_t v)
-{
-  put_le32 (p, v);
-  put_le32 (p + 4, v >> 32);
-}
-
-/* CRC-32 as GPT uses it (IEEE 802.3, reflected, inverted).  The table
- * is built on the stack each call: it costs far less than the I/O
- * around it and needs no global state shared between threads.
- */
+/* CRC-32 as GPT uses it (IEEE 802.3, reflected, inverted). */
 static uint32_t
 crc32 (const uint8_t *buf, size_t len)
 {
-  uint32_t table[256];
-  uint32_t crc = 0xffffffff;
-
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k)
-      c = (c & 1) ? 0xedb88320 ^ (c >> 1) : c >> 1;
-    table[i] = c;
-  }
-  for (size_t i = 0; i < len; ++i)
-    crc = table[(crc ^ buf[i]) & 0xff] ^ (crc >> 8);
-  return crc ^ 0xffffffff;
+  return ~gk_crc32_update (0xffffffff, buf, len);
 }
 
 /* GUIDs. */
@@ -101,7 +43,7 @@ gk_guid_to_string (const uint8_t g[16], char str[37])
 {
   snprintf (str, 37,
             "%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X",
-            get_le32 (g), get_le16 (g + 4), get_le16 (g + 6),
+            gk_le32 (g), gk_le16 (g + 4), gk_le16 (g + 6),
             g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
 }
 
@@ -153,91 +95,6 @@ guid_is_zero (const uint8_t g[16])
   return true;
 }
 
-/* GPT names: UTF-16LE on disk, UTF-8 in memory. */
-
-static char *
-utf16le_to_utf8 (const uint8_t *p, size_t units)
-{
-  char *out = xmalloc (units * 3 + 1);
-  size_t o = 0;
-
-  for (size_t i = 0; i < units; ++i) {
-    uint32_t c = get_le16 (p + 2 * i);
-    if (c == 0)
-      break;
-    if (c >= 0xd800 && c < 0xdc00 && i + 1 < units) {
-      uint32_t c2 = get_le16 (p + 2 * (i + 1));
-      if (c2 >= 0xdc00 && c2 < 0xe000) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (c2 - 0xdc00);
-        i++;
-      }
-      else
-        c = 0xfffd;
-    }
-    else if (c >= 0xd800 && c < 0xe000)
-      c = 0xfffd;               /* lone surrogate */
-
-    if (c < 0x80)
-      out[o++] = c;
-    else if (c < 0x800) {
-      out[o++] = 0xc0 | (c >> 6);
-      out[o++] = 0x80 | (c & 0x3f);
-    }
-    else if (c < 0x10000) {
-      out[o++] = 0xe0 | (c >> 12);
-      out[o++] = 0x80 | ((c >> 6) & 0x3f);
-      out[o++] = 0x80 | (c & 0x3f);
-    }
-    else {
-      /* 4 bytes for 2 units: still within units * 3. */
-      out[o++] = 0xf0 | (c >> 18);
-      out[o++] = 0x80 | ((c >> 12) & 0x3f);
-      out[o++] = 0x80 | ((c >> 6) & 0x3f);
-      out[o++] = 0x80 | (c & 0x3f);
-    }
-  }
-  out[o] = '\0';
-  return out;
-}
-
-/* Returns -1 if NAME is not valid UTF-8 or does not fit. */
-static int
-utf8_to_utf16le (const char *name, uint8_t *p, size_t units)
-{
-  const uint8_t *s = (const uint8_t *) name;
-  size_t u = 0;
-
-  memset (p, 0, units * 2);
-  while (*s) {
-    uint32_t c;
-    int extra;
-
-    if (*s < 0x80) { c = *s; extra = 0; }
-    else if ((*s & 0xe0) == 0xc0) { c = *s & 0x1f; extra = 1; }
-    else if ((*s & 0xf0) == 0xe0) { c = *s & 0x0f; extra = 2; }
-    else if ((*s & 0xf8) == 0xf0) { c = *s & 0x07; extra = 3; }
-    else return -1;
-    s++;
-    for (int k = 0; k < extra; ++k, ++s) {
-      if ((*s & 0xc0) != 0x80)
-        return -1;
-      c = (c << 6) | (*s & 0x3f);
-    }
-    if (c >= 0x10000) {
-      if (u + 2 > units)
-        return -1;
-      c -= 0x10000;
-      put_le16 (p + 2 * u++, 0xd800 + (c >> 10));
-      put_le16 (p + 2 * u++, 0xdc00 + (c & 0x3ff));
-    }
-    else {
-      if (u + 1 > units)
-        return -1;
-      put_le16 (p + 2 * u++, c);
-    }
-  }
-  return 0;
-}
 
 /* Tables in memory. */
 
@@ -500,8 +357,8 @@ read_ebr_chain (gk_pread_fn pread, void *opaque, uint32_t ss,
     for (int i = 0; i < 4; ++i) {
       const uint8_t *e = buf + 446 + 16 * i;
       uint8_t id = e[4];
-      uint64_t rel = (uint64_t) get_le32 (e + 8) * ss;
-      uint64_t size = (uint64_t) get_le32 (e + 12) * ss;
+      uint64_t rel = (uint64_t) gk_le32 (e + 8) * ss;
+      uint64_t size = (uint64_t) gk_le32 (e + 12) * ss;
 
       if (id == 0 || size == 0)
         continue;
@@ -576,13 +433,13 @@ read_mbr (gk_pread_fn pread, void *opaque, const uint8_t *mbr,
 
   for (int i = 0; i < 4; ++i) {
     const uint8_t *e = mbr + 446 + 16 * i;
-    uint64_t size = (uint64_t) get_le32 (e + 12) * ss;
+    uint64_t size = (uint64_t) gk_le32 (e + 12) * ss;
 
     if (e[4] == 0 || size == 0)
       continue;
     struct gk_partition p = {
       .num = i + 1,
-      .start = (uint64_t) get_le32 (e + 8) * ss,
+      .start = (uint64_t) gk_le32 (e + 8) * ss,
       .size = size,
       .mbr_id = e[4],
       .bootable = e[0] == 0x80,
@@ -623,7 +480,7 @@ read_mbr (gk_pread_fn pread, void *opaque, const uint8_t *mbr,
 
   CLEANUP_PTABLE struct gk_ptable *t =
     new_table (GK_PTABLE_MBR, ss, &parts);
-  t->mbr_signature = get_le32 (mbr + 440);
+  t->mbr_signature = gk_le32 (mbr + 440);
   t->first_usable = ss;
   t->last_usable = disk_size / ss * ss;
   if (check_layout (t, disk_size, true, errmsg) == -1)
@@ -651,24 +508,24 @@ check_gpt_header (const uint8_t *buf, uint32_t ss, uint64_t lba,
 
   if (memcmp (buf, "EFI PART", 8) != 0)
     return "no GPT signature";
-  hsize = get_le32 (buf + 12);
+  hsize = gk_le32 (buf + 12);
   if (hsize < GPT_HEADER_SIZE || hsize > ss)
     return "invalid header size";
   copy = xmalloc (hsize);
   memcpy (copy, buf, hsize);
   memset (copy + 16, 0, 4);
-  if (crc32 (copy, hsize) != get_le32 (buf + 16))
+  if (crc32 (copy, hsize) != gk_le32 (buf + 16))
     return "bad header checksum";
 
-  h->my_lba = get_le64 (buf + 24);
-  h->alternate_lba = get_le64 (buf + 32);
-  h->first_usable = get_le64 (buf + 40);
-  h->last_usable = get_le64 (buf + 48);
+  h->my_lba = gk_le64 (buf + 24);
+  h->alternate_lba = gk_le64 (buf + 32);
+  h->first_usable = gk_le64 (buf + 40);
+  h->last_usable = gk_le64 (buf + 48);
   memcpy (h->disk_guid, buf + 56, 16);
-  h->entries_lba = get_le64 (buf + 72);
-  h->nr_entries = get_le32 (buf + 80);
-  h->entry_size = get_le32 (buf + 84);
-  h->entries_crc = get_le32 (buf + 88);
+  h->entries_lba = gk_le64 (buf + 72);
+  h->nr_entries = gk_le32 (buf + 80);
+  h->entry_size = gk_le32 (buf + 84);
+  h->entries_crc = gk_le32 (buf + 88);
 
   if (h->my_lba != lba)
     return "the header's own LBA is wrong";
@@ -758,7 +615,7 @@ parse_gpt (gk_pread_fn pread, void *opaque, uint32_t ss,
 
   for (uint32_t i = 0; i < h->nr_entries; ++i) {
     const uint8_t *e = entries + (size_t) i * h->entry_size;
-    uint64_t first = get_le64 (e + 32), last = get_le64 (e + 40);
+    uint64_t first = gk_le64 (e + 32), last = gk_le64 (e + 40);
 
     if (guid_is_zero (e))
       continue;
@@ -774,8 +631,8 @@ parse_gpt (gk_pread_fn pread, void *opaque, uint32_t ss,
       .num = i + 1,
       .start = first * ss,
       .size = (last - first + 1) * ss,
-      .attributes = get_le64 (e + 48),
-      .name = utf16le_to_utf8 (e + 56, GPT_NAME_UNITS),
+      .attributes = gk_le64 (e + 48),
+      .name = gk_utf16le_to_utf8 (e + 56, GPT_NAME_UNITS),
     };
     memcpy (p.type_guid, e, 16);
     memcpy (p.part_guid, e + 16, 16);
@@ -784,7 +641,7 @@ parse_gpt (gk_pread_fn pread, void *opaque, uint32_t ss,
 
   CLEANUP_PTABLE struct gk_ptable *t =
     new_table (GK_PTABLE_GPT, ss, &parts);
-  t->mbr_signature = get_le32 (mbr + 440);
+  t->mbr_signature = gk_le32 (mbr + 440);
   memcpy (t->disk_guid, h->disk_guid, 16);
   t->gpt_nr_entries = h->nr_entries;
   t->first_usable = h->first_usable * ss;
@@ -965,8 +822,8 @@ put_mbr_entry (uint8_t *e, bool bootable, uint8_t id, uint64_t abs_start,
   put_chs (e + 1, abs_start);
   e[4] = id;
   put_chs (e + 5, abs_start + size - 1);
-  put_le32 (e + 8, start);
-  put_le32 (e + 12, size);
+  gk_put_le32 (e + 8, start);
+  gk_put_le32 (e + 12, size);
 }
 
 static int
@@ -1030,7 +887,7 @@ write_mbr (const struct gk_ptable *tin, uint64_t disk_size,
     return -1;
 
   memset (tail, 0, sizeof tail);
-  put_le32 (tail, t->mbr_signature);
+  gk_put_le32 (tail, t->mbr_signature);
   for (size_t i = 0; i < t->nr_parts; ++i) {
     const struct gk_partition *p = &t->parts[i];
     if (p->logical)
@@ -1131,18 +988,18 @@ make_gpt_header (uint8_t *buf, uint32_t ss, const struct gk_ptable *t,
 {
   memset (buf, 0, ss);
   memcpy (buf, "EFI PART", 8);
-  put_le32 (buf + 8, 0x00010000);
-  put_le32 (buf + 12, GPT_HEADER_SIZE);
-  put_le64 (buf + 24, my_lba);
-  put_le64 (buf + 32, alternate_lba);
-  put_le64 (buf + 40, t->first_usable / ss);
-  put_le64 (buf + 48, t->last_usable / ss - 1);
+  gk_put_le32 (buf + 8, 0x00010000);
+  gk_put_le32 (buf + 12, GPT_HEADER_SIZE);
+  gk_put_le64 (buf + 24, my_lba);
+  gk_put_le64 (buf + 32, alternate_lba);
+  gk_put_le64 (buf + 40, t->first_usable / ss);
+  gk_put_le64 (buf + 48, t->last_usable / ss - 1);
   memcpy (buf + 56, t->disk_guid, 16);
-  put_le64 (buf + 72, entries_lba);
-  put_le32 (buf + 80, nr_entries);
-  put_le32 (buf + 84, GPT_ENTRY_SIZE);
-  put_le32 (buf + 88, entries_crc);
-  put_le32 (buf + 16, crc32 (buf, GPT_HEADER_SIZE));
+  gk_put_le64 (buf + 72, entries_lba);
+  gk_put_le32 (buf + 80, nr_entries);
+  gk_put_le32 (buf + 84, GPT_ENTRY_SIZE);
+  gk_put_le32 (buf + 88, entries_crc);
+  gk_put_le32 (buf + 16, crc32 (buf, GPT_HEADER_SIZE));
 }
 
 static int
@@ -1189,10 +1046,10 @@ write_gpt (const struct gk_ptable *tin, uint64_t disk_size,
     }
     memcpy (e, p->type_guid, 16);
     memcpy (e + 16, p->part_guid, 16);
-    put_le64 (e + 32, p->start / ss);
-    put_le64 (e + 40, (p->start + p->size) / ss - 1);
-    put_le64 (e + 48, p->attributes);
-    if (utf8_to_utf16le (p->name ? p->name : "", e + 56,
+    gk_put_le64 (e + 32, p->start / ss);
+    gk_put_le64 (e + 40, (p->start + p->size) / ss - 1);
+    gk_put_le64 (e + 48, p->attributes);
+    if (gk_utf8_to_utf16le (p->name ? p->name : "", e + 56,
                          GPT_NAME_UNITS) == -1) {
       *errmsg = xasprintf ("the name of GPT partition %d is not valid "
                            "UTF-8 or longer than %d UTF-16 units",
@@ -1207,13 +1064,13 @@ write_gpt (const struct gk_ptable *tin, uint64_t disk_size,
    * the disk (CHS 0/0/2 to the all-ones marker), boot code untouched.
    */
   memset (pmbr, 0, sizeof pmbr);
-  put_le32 (pmbr, t->mbr_signature);
+  gk_put_le32 (pmbr, t->mbr_signature);
   uint8_t *e = pmbr + 6;
   e[2] = 2;
   e[4] = MBR_PROTECTIVE_ID;
   e[5] = e[6] = e[7] = 0xff;
-  put_le32 (e + 8, 1);
-  put_le32 (e + 12, sectors - 1 > UINT32_MAX ? UINT32_MAX : sectors - 1);
+  gk_put_le32 (e + 8, 1);
+  gk_put_le32 (e + 12, sectors - 1 > UINT32_MAX ? UINT32_MAX : sectors - 1);
   pmbr[70] = 0x55;
   pmbr[71] = 0xaa;
 

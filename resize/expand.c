@@ -14,9 +14,11 @@
 #include "guestkit.h"
 #include "resize.h"
 
-/* Every libguestfs failure here ends the run with its message. */
-static void
-check (guestfs_h *g, int r, const char *what)
+/* Every libguestfs failure in the content passes ends the run with its
+ * message (the handles' own error printing is turned off).
+ */
+void
+check_guestfs (guestfs_h *g, int r, const char *what)
 {
   if (r == -1)
     gk_error ("%s: %s", what, guestfs_last_error (g));
@@ -62,12 +64,13 @@ usable (const struct resize_options *o, const struct gk_features *f,
 static void
 with_mounted (guestfs_h *g, const char *dev, enum method m)
 {
-  check (g, guestfs_mount (g, dev, "/"), dev);
+  check_guestfs (g, guestfs_mount (g, dev, "/"), dev);
   if (m == METHOD_BTRFS)
-    check (g, guestfs_btrfs_filesystem_resize (g, "/", -1), dev);
+    check_guestfs (g, guestfs_btrfs_filesystem_resize (g, "/", -1),
+                   dev);
   else
-    check (g, guestfs_xfs_growfs (g, "/", -1), dev);
-  check (g, guestfs_umount (g, "/"), dev);
+    check_guestfs (g, guestfs_xfs_growfs (g, "/", -1), dev);
+  check_guestfs (g, guestfs_umount (g, "/"), dev);
 }
 
 static void
@@ -86,7 +89,7 @@ remake_swap (guestfs_h *g, const char *dev)
     opts.bitmask |= GUESTFS_MKSWAP_OPTS_LABEL_BITMASK;
     opts.label = label;
   }
-  check (g, guestfs_mkswap_opts_argv (g, dev, &opts), dev);
+  check_guestfs (g, guestfs_mkswap_opts_argv (g, dev, &opts), dev);
   new_uuid = guestfs_vfs_uuid (g, dev);
   if (uuid && new_uuid && !STREQ (uuid, new_uuid))
     gk_warning ("UUID in swap partition %s changed from ‘%s’ to ‘%s’",
@@ -99,22 +102,24 @@ grow (guestfs_h *g, const struct resize_options *o, const char *dev,
 {
   switch (m) {
   case METHOD_PVRESIZE:
-    check (g, guestfs_pvresize (g, dev), dev);
+    check_guestfs (g, guestfs_pvresize (g, dev), dev);
     break;
   case METHOD_RESIZE2FS:
     /* resize2fs refuses a filesystem mounted since its last check. */
-    check (g, guestfs_e2fsck (g, dev, GUESTFS_E2FSCK_CORRECT, 1, -1), dev);
-    check (g, guestfs_resize2fs (g, dev), dev);
+    check_guestfs (g, guestfs_e2fsck (g, dev, GUESTFS_E2FSCK_CORRECT, 1,
+                                     -1), dev);
+    check_guestfs (g, guestfs_resize2fs (g, dev), dev);
     break;
   case METHOD_NTFSRESIZE:
-    check (g, guestfs_ntfsresize_opts (g, dev, GUESTFS_NTFSRESIZE_OPTS_FORCE,
-                                  o->ntfsresize_force, -1), dev);
+    check_guestfs (g, guestfs_ntfsresize_opts
+                   (g, dev, GUESTFS_NTFSRESIZE_OPTS_FORCE,
+                    o->ntfsresize_force, -1), dev);
     break;
   case METHOD_BTRFS: case METHOD_XFS_GROWFS:
     with_mounted (g, dev, m);
     break;
   case METHOD_RESIZE_F2FS:
-    check (g, guestfs_f2fs_expand (g, dev), dev);
+    check_guestfs (g, guestfs_f2fs_expand (g, dev), dev);
     break;
   case METHOD_MKSWAP:
     remake_swap (g, dev);
@@ -197,7 +202,7 @@ expand_contents (struct source *src, const struct resize_options *o,
       grow (g, o, lv->name, lv->grow);
   }
 
-  check (g, guestfs_shutdown (g), "shutdown");
+  check_guestfs (g, guestfs_shutdown (g), "shutdown");
   if (drive.type == GK_DRIVE_FILE)
     sync_local_file (o->outfile);
 }

@@ -154,6 +154,7 @@ extern void write_target (struct source *src, struct gk_disk *copy_from,
                           const struct plan *plan);
 
 /* expand.c */
+extern void check_guestfs (guestfs_h *g, int r, const char *what);
 extern void expand_contents (struct source *src,
                              const struct resize_options *o,
                              const struct plan *plan,

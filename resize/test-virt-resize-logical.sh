@@ -38,9 +38,9 @@ swap_pages () {       # IMAGE N: last_page + 1 of the swap header
 
 # 1. Grow the swap inside the extended partition.  Swap headers are
 # rewritten on the host: a run that would launch the appliance fails
-# here, because the backend does not exist.
+# here, because LIBGUESTFS_HV points at /bin/false.
 truncate -s 512M "$t/out1.img"
-LIBGUESTFS_BACKEND=no-such-backend \
+LIBGUESTFS_HV=/bin/false \
   "$vr" --expand sda6 "$t/mbr.img" "$t/out1.img"
 sfdisk -d "$t/out1.img" | tee "$t/table1"
 grep -q 'out1.img5 : start= *135168, size= *98304, type=83' "$t/table1"
@@ -72,7 +72,7 @@ assert_eq "label-id" 0x1234abcd "$(sfdisk --disk-id "$t/out2.img")"
 # cannot have holes) and keeps its contents.  --no-expand-content: no
 # appliance.
 truncate -s 512M "$t/out3.img"
-LIBGUESTFS_BACKEND=no-such-backend \
+LIBGUESTFS_HV=/bin/false \
   "$vr" --delete sda5 --expand sda1 --no-expand-content \
   "$t/mbr.img" "$t/out3.img" | tee "$t/log3"
 grep -q '/dev/sda6: This partition will be left alone.  It will be /dev/sda5 on the target.' "$t/log3"
