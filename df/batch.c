@@ -12,6 +12,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "appliance/drives.h"
+#include "appliance/gfs-cleanups.h"
+#include "appliance/handle.h"
+#include "appliance/luks.h"
+#include "libvirt/domain-xml.h"
+#include "options/options.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/parallel.h"
+#include "utils/string-list.h"
 #include "df.h"
 
 /* More disks per appliance only add qemu start-up cost; beyond this the

@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appliance/gfs-cleanups.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/string-list.h"
+#include "utils/vector.h"
 #include "df.h"
 
 ssize_t

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/string-list.h"
 #include "df.h"
 
 #define DISK_PREFIX "/dev/sd"

@@ -8,7 +8,10 @@
 
 #include <guestfs.h>
 
-#include "guestkit.h"
+#include "libvirt/domain-xml.h"
+#include "options/options.h"
+#include "utils/vector.h"
+
 
 /* One filesystem's figures, with the device named as the guest sees it
  * (its own first disk is /dev/sda even when it shared an appliance).

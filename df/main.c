@@ -8,6 +8,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "appliance/fs-features.h"
+#include "libvirt/domain-xml.h"
+#include "libvirt/domains.h"
+#include "options/options.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/machine-readable.h"
+#include "utils/messages.h"
+#include "utils/vector.h"
 #include "df.h"
 
 enum {

@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/json.h"
+#include "utils/sizes.h"
 #include "df.h"
 
 #define NAME_WIDTH 36
@@ -139,9 +143,9 @@ print_row (FILE *fp, const struct df_guest *guest, const struct df_row *r,
     pct = percent_used (st->ffree, st->files);
   }
   else if (s->human) {
-    gk_human_readable ((uint64_t) st->blocks * bsize, cols[0]);
-    gk_human_readable ((uint64_t) (st->blocks - st->bfree) * bsize, cols[1]);
-    gk_human_readable ((uint64_t) st->bavail * bsize, cols[2]);
+    gk_human_size_df ((uint64_t) st->blocks * bsize, cols[0]);
+    gk_human_size_df ((uint64_t) (st->blocks - st->bfree) * bsize, cols[1]);
+    gk_human_size_df ((uint64_t) st->bavail * bsize, cols[2]);
     pct = percent_used (st->bfree, st->blocks);
   }
   else {

@@ -14,8 +14,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "utils/tap.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
 #include "df.h"
-#include "tap.h"
 
 static struct df_row
 row (const char *device, const char *type, int64_t bsize, int64_t blocks,

@@ -11,7 +11,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "guestkit.h"
+#include "appliance/drives.h"
+#include "appliance/events.h"
+#include "appliance/fs-features.h"
+#include "appliance/gfs-cleanups.h"
+#include "appliance/handle.h"
+#include "options/options.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/string-list.h"
 #include "resize.h"
 
 /* Every libguestfs failure in the content passes ends the run with its

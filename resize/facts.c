@@ -6,7 +6,8 @@
 
 #include <stdlib.h>
 
-#include "guestkit.h"
+#include "appliance/fs-features.h"
+#include "utils/machine-readable.h"
 #include "resize.h"
 
 void

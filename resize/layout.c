@@ -13,7 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "guestkit.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/sizes.h"
+#include "utils/string-list.h"
 #include "resize.h"
 
 static uint64_t

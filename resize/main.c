@@ -11,7 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "guestkit.h"
+#include "appliance/fs-features.h"
+#include "diskio/image.h"
+#include "diskio/qcow2-check.h"
+#include "libvirt/domain-xml.h"
+#include "libvirt/domains.h"
+#include "options/options.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/machine-readable.h"
+#include "utils/messages.h"
+#include "utils/string-list.h"
 #include "resize.h"
 
 enum {
@@ -274,7 +284,7 @@ main (int argc, char *argv[])
   struct source src = { 0 };
   struct plan plan = { 0 };
   struct gk_features features;
-  struct gk_disk *dst, *copy_from;
+  struct gk_image *dst, *copy_from;
   int nr_args;
 
   gk_init_program ("virt-resize");
@@ -308,20 +318,20 @@ main (int argc, char *argv[])
   /* The target is opened read-only until the plan is known to work:
    * --dry-run and every planning error leave it untouched.
    */
-  dst = gk_disk_open (o.outfile, o.output_format, false);
+  dst = gk_image_open (o.outfile, o.output_format, false);
   if (dst == NULL)
     exit (EXIT_FAILURE);
-  if (gk_disk_size (dst) < MAX_BOOTLOADER)
+  if (gk_image_size (dst) < MAX_BOOTLOADER)
     gk_error ("%s: file is too small to be a disk image (%" PRIu64
-              " bytes)", o.outfile, gk_disk_size (dst));
-  if (STREQ (gk_disk_format (dst), "qcow2") &&
+              " bytes)", o.outfile, gk_image_size (dst));
+  if (STREQ (gk_image_format (dst), "qcow2") &&
       strstr (o.outfile, "://") == NULL &&
       gk_check_qcow2 (o.outfile, o.outfile) == -1)
     exit (EXIT_FAILURE);
-  plan.target_size = gk_disk_size (dst);
+  plan.target_size = gk_image_size (dst);
   if (o.output_format == NULL)
-    o.output_format = xstrdup (gk_disk_format (dst));
-  gk_disk_close (dst);
+    o.output_format = xstrdup (gk_image_format (dst));
+  gk_image_close (dst);
 
   /* As upstream before its launch: optional filesystems are assumed
    * growable unless an earlier launch showed the appliance lacks them.
@@ -338,14 +348,14 @@ main (int argc, char *argv[])
    */
   copy_from = plan.needs_shrink ? shrink_contents (&src, &o) : src.disk;
 
-  dst = gk_disk_open (o.outfile, o.output_format, true);
+  dst = gk_image_open (o.outfile, o.output_format, true);
   if (dst == NULL)
     exit (EXIT_FAILURE);
   write_target (&src, copy_from, dst, &o, &plan);
-  if (copy_from != src.disk && gk_disk_close (copy_from) == -1)
+  if (copy_from != src.disk && gk_image_close (copy_from) == -1)
     exit (EXIT_FAILURE);
   source_close (&src);
-  if (gk_disk_close (dst) == -1)
+  if (gk_image_close (dst) == -1)
     exit (EXIT_FAILURE);
 
   if (plan.needs_grow)

@@ -12,7 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guestkit.h"
+#include "appliance/fs-features.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/sizes.h"
+#include "utils/string-list.h"
 #include "resize.h"
 
 const char *

@@ -14,12 +14,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "content.h"
-#include "disk-io.h"
-#include "appliance-features.h"
-#include "lvm-metadata.h"
-#include "ptable.h"
-#include "vector.h"
+#include "ondisk/content.h"
+#include "diskio/image.h"
+#include "appliance/fs-features.h"
+#include "ondisk/lvm-metadata.h"
+#include "ondisk/ptable.h"
+#include "utils/vector.h"
 
 /* Surplus below this does not get an extra partition (upstream: 10M). */
 #define MIN_EXTRA_PARTITION (10 * 1024 * 1024)
@@ -32,7 +32,6 @@
 enum unknown_fs_mode { UNKNOWN_FS_IGNORE, UNKNOWN_FS_WARN, UNKNOWN_FS_ERROR };
 enum align_first { ALIGN_FIRST_AUTO, ALIGN_FIRST_NEVER, ALIGN_FIRST_ALWAYS };
 
-DEFINE_VECTOR_TYPE (string_vector, char *);
 
 struct resize_options {
   const char *infile;           /* path or URI, or the domain's disk */
@@ -94,7 +93,7 @@ struct logical_volume {
 DEFINE_VECTOR_TYPE (lv_vector, struct logical_volume);
 
 struct source {
-  struct gk_disk *disk;
+  struct gk_image *disk;
   uint64_t size;
   struct gk_ptable *table;
   partition_vector parts;       /* disk order: primaries, the extended,
@@ -144,12 +143,12 @@ extern void summary_print (const struct source *src,
                            const struct plan *plan);
 
 /* shrink.c: returns the disk to copy from (an overlay), or NULL. */
-extern struct gk_disk *shrink_contents (struct source *src,
+extern struct gk_image *shrink_contents (struct source *src,
                                         const struct resize_options *o);
 
 /* write.c */
-extern void write_target (struct source *src, struct gk_disk *copy_from,
-                          struct gk_disk *dst,
+extern void write_target (struct source *src, struct gk_image *copy_from,
+                          struct gk_image *dst,
                           const struct resize_options *o,
                           const struct plan *plan);
 

@@ -13,7 +13,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "guestkit.h"
+#include "appliance/events.h"
+#include "appliance/fs-features.h"
+#include "appliance/gfs-cleanups.h"
+#include "appliance/handle.h"
+#include "diskio/image.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/sizes.h"
+#include "utils/string-list.h"
+#include "utils/tmpfiles.h"
 #include "resize.h"
 
 /* The overlay's backing file is the source as qemu names it: an
@@ -99,14 +109,14 @@ shrink_one (guestfs_h *g, const struct partition *p)
     check_guestfs (g, guestfs_resize2fs_size (g, dev, p->shrink_to), dev);
 }
 
-struct gk_disk *
+struct gk_image *
 shrink_contents (struct source *src, const struct resize_options *o)
 {
   CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
-  const char *format = gk_disk_format (src->disk);
+  const char *format = gk_image_format (src->disk);
   CLEANUP_FREE char *overlay = make_overlay (o, format);
   struct gk_features f;
-  struct gk_disk *disk;
+  struct gk_image *disk;
 
   guestfs_push_error_handler (g, NULL, NULL);
   if (!gk_quiet)
@@ -124,7 +134,7 @@ shrink_contents (struct source *src, const struct resize_options *o)
       shrink_one (g, &src->parts.ptr[i]);
   check_guestfs (g, guestfs_shutdown (g), "shutdown");
 
-  disk = gk_disk_open (overlay, "qcow2", false);
+  disk = gk_image_open (overlay, "qcow2", false);
   if (disk == NULL)
     exit (EXIT_FAILURE);
   return disk;

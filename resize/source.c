@@ -10,7 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guestkit.h"
+#include "diskio/image.h"
+#include "diskio/qcow2-check.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/string-list.h"
 #include "resize.h"
 
 const char *
@@ -34,7 +39,7 @@ static void
 probe (struct source *src, uint64_t offset, uint64_t length,
        struct gk_content *c)
 {
-  if (gk_content_probe (gk_disk_pread_fn, src->disk, offset, length, c)
+  if (gk_content_probe (gk_image_pread_fn, src->disk, offset, length, c)
       == -1)
     exit (EXIT_FAILURE);
 }
@@ -50,7 +55,7 @@ read_logical_volumes (struct source *src, const struct partition *p)
   struct gk_lvm_vg *vg = NULL;
   CLEANUP_FREE char *errmsg = NULL;
 
-  if (gk_lvm_read_pv (gk_disk_pread_fn, src->disk, p->src.start,
+  if (gk_lvm_read_pv (gk_image_pread_fn, src->disk, p->src.start,
                       p->src.size, &label, &vg, &errmsg) == -1) {
     gk_warning ("%s: cannot read the LVM metadata: %s", p->name, errmsg);
     return;
@@ -94,23 +99,23 @@ source_open (struct source *src, const struct resize_options *o)
 {
   CLEANUP_FREE char *errmsg = NULL;
 
-  src->disk = gk_disk_open (o->infile, o->format, false);
+  src->disk = gk_image_open (o->infile, o->format, false);
   if (src->disk == NULL)
     exit (EXIT_FAILURE);
   /* qemu reads past a truncated qcow2's end as zeroes: copying would
    * "work" and give a damaged guest.
    */
-  if (STREQ (gk_disk_format (src->disk), "qcow2") &&
+  if (STREQ (gk_image_format (src->disk), "qcow2") &&
       strstr (o->infile, "://") == NULL &&
       gk_check_qcow2 (o->infile, o->infile) == -1)
     exit (EXIT_FAILURE);
-  src->size = gk_disk_size (src->disk);
+  src->size = gk_image_size (src->disk);
   gk_debug ("%s size %" PRIu64 " bytes", o->infile, src->size);
   if (src->size < MAX_BOOTLOADER)
     gk_error ("%s: file is too small to be a disk image (%" PRIu64
               " bytes)", o->infile, src->size);
 
-  if (gk_ptable_read (gk_disk_pread_fn, src->disk, src->size, &src->table,
+  if (gk_ptable_read (gk_image_pread_fn, src->disk, src->size, &src->table,
                       &errmsg) == -1)
     gk_error ("%s: %s", o->infile, errmsg);
   gk_debug ("partition table type: %s",
@@ -171,7 +176,7 @@ source_open (struct source *src, const struct resize_options *o)
 void
 source_close (struct source *src)
 {
-  if (src->disk && gk_disk_close (src->disk) == -1)
+  if (src->disk && gk_image_close (src->disk) == -1)
     exit (EXIT_FAILURE);
   src->disk = NULL;
 }

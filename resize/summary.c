@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guestkit.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/sizes.h"
+#include "utils/string-list.h"
 #include "resize.h"
 
 /* Upstream prints each line as info, followed by a blank line. */

@@ -11,7 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guestkit.h"
+#include "diskio/copy.h"
+#include "diskio/image.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/progress.h"
+#include "utils/string-list.h"
 #include "resize.h"
 
 static void
@@ -22,12 +28,12 @@ show_progress (uint64_t done, uint64_t len, void *opaque)
 }
 
 static void
-copy (struct gk_disk *from, uint64_t from_offset, struct gk_disk *dst,
+copy (struct gk_image *from, uint64_t from_offset, struct gk_image *dst,
       uint64_t dst_offset, uint64_t len, bool sparse, bool progress)
 {
   if (progress && !gk_quiet)
     gk_progress_reset ();
-  if (gk_disk_copy (from, from_offset, dst, dst_offset, len, sparse,
+  if (gk_image_copy (from, from_offset, dst, dst_offset, len, sparse,
                     progress && !gk_quiet ? show_progress : NULL, NULL,
                     NULL) == -1)
     exit (EXIT_FAILURE);
@@ -41,7 +47,7 @@ copy (struct gk_disk *from, uint64_t from_offset, struct gk_disk *dst,
  * table is written, which then takes its own bytes.
  */
 static void
-copy_boot_loader (struct source *src, struct gk_disk *dst,
+copy_boot_loader (struct source *src, struct gk_image *dst,
                   const struct resize_options *o)
 {
   char code[446];
@@ -49,8 +55,8 @@ copy_boot_loader (struct source *src, struct gk_disk *dst,
                                          src->table->sector_size);
   uint64_t end = start + MAX_BOOTLOADER;
 
-  if (gk_disk_pread (src->disk, code, sizeof code, 0) == -1 ||
-      gk_disk_pwrite (dst, code, sizeof code, 0) == -1)
+  if (gk_image_pread (src->disk, code, sizeof code, 0) == -1 ||
+      gk_image_pwrite (dst, code, sizeof code, 0) == -1)
     exit (EXIT_FAILURE);
 
   for (size_t i = 0; i < src->parts.len; ++i) {
@@ -68,7 +74,7 @@ copy_boot_loader (struct source *src, struct gk_disk *dst,
  * its boot record says where the partition starts ("hidden sectors").
  */
 static void
-fix_ntfs_hidden_sectors (struct source *src, struct gk_disk *dst)
+fix_ntfs_hidden_sectors (struct source *src, struct gk_image *dst)
 {
   const struct partition *p = &src->parts.ptr[0];
   uint32_t sectors = p->target_start / src->table->sector_size;
@@ -78,7 +84,7 @@ fix_ntfs_hidden_sectors (struct source *src, struct gk_disk *dst)
   if (p->content.kind != GK_CONTENT_FS || !STREQ (p->content.type, "ntfs")
       || !p->src.bootable)
     return;
-  if (gk_disk_pread (dst, magic, sizeof magic, p->target_start + 3) == -1)
+  if (gk_image_pread (dst, magic, sizeof magic, p->target_start + 3) == -1)
     exit (EXIT_FAILURE);
   if (memcmp (magic, "NTFS    ", 8) != 0) {
     gk_warning ("first partition is NTFS but does not contain NTFS boot "
@@ -86,12 +92,12 @@ fix_ntfs_hidden_sectors (struct source *src, struct gk_disk *dst)
     return;
   }
   gk_message ("Fixing first NTFS partition boot record");
-  if (gk_disk_pwrite (dst, le32, sizeof le32, p->target_start + 0x1c) == -1)
+  if (gk_image_pwrite (dst, le32, sizeof le32, p->target_start + 0x1c) == -1)
     exit (EXIT_FAILURE);
 }
 
 static void
-remake_swap (struct gk_disk *dst, const struct partition *p)
+remake_swap (struct gk_image *dst, const struct partition *p)
 {
   CLEANUP_FREE char *errmsg = NULL;
 
@@ -99,7 +105,7 @@ remake_swap (struct gk_disk *dst, const struct partition *p)
     xasprintf (" (now /dev/sda%d)", p->target_num);
 
   gk_message ("Expanding %s%s using the ‘mkswap’ method", p->name, now);
-  if (gk_swap_resize (gk_disk_pread_fn, gk_disk_pwrite_fn, dst,
+  if (gk_swap_resize (gk_image_pread_fn, gk_image_pwrite_fn, dst,
                       p->target_start, p->target_size, &errmsg) == -1) {
     if (errmsg)
       gk_error ("%s: %s", p->name, errmsg);
@@ -108,8 +114,8 @@ remake_swap (struct gk_disk *dst, const struct partition *p)
 }
 
 void
-write_target (struct source *src, struct gk_disk *copy_from,
-              struct gk_disk *dst, const struct resize_options *o,
+write_target (struct source *src, struct gk_image *copy_from,
+              struct gk_image *dst, const struct resize_options *o,
               const struct plan *plan)
 {
   struct gk_ptable *table;
@@ -120,13 +126,13 @@ write_target (struct source *src, struct gk_disk *copy_from,
   /* Whatever the target held before must not show through the gaps,
    * and with --no-sparse every byte is allocated.
    */
-  if (gk_disk_zero (dst, plan->target_size, 0, o->sparse) == -1)
+  if (gk_image_zero (dst, plan->target_size, 0, o->sparse) == -1)
     exit (EXIT_FAILURE);
   if (o->copy_boot_loader)
     copy_boot_loader (src, dst, o);
 
   table = layout_table (src, plan);
-  if (gk_ptable_write (table, plan->target_size, gk_disk_pwrite_fn, dst,
+  if (gk_ptable_write (table, plan->target_size, gk_image_pwrite_fn, dst,
                        &errmsg) == -1) {
     gk_ptable_free (table);
     gk_error ("%s: cannot write the partition table: %s", o->outfile,
@@ -156,6 +162,6 @@ write_target (struct source *src, struct gk_disk *copy_from,
   if (plan->align_first)
     fix_ntfs_hidden_sectors (src, dst);
 
-  if (gk_disk_flush (dst) == -1)
+  if (gk_image_flush (dst) == -1)
     exit (EXIT_FAILURE);
 }

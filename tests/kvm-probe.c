@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "guestkit.h"
+#include "appliance/kvm-probe.h"
+#include "utils/messages.h"
 
 int
 main (int argc, char *argv[])

@@ -1,0 +1,181 @@
+/* guestkit: creating and launching libguestfs handles (see handle.h). */
+#include <config.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "appliance/handle.h"
+#include "appliance/kvm-probe.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/string-list.h"
+#include "utils/tmpfiles.h"
+
+static pthread_mutex_t kvm_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool kvm_checked, kvm_broken, kvm_warned;
+
+/* Decided once per process: probing is cheap thanks to the cache, but the
+ * warning must appear once even when many handles are created.
+ */
+static bool
+kvm_is_broken (guestfs_h *g)
+{
+  pthread_mutex_lock (&kvm_lock);
+  if (!kvm_checked) {
+    CLEANUP_FREE char *hv = guestfs_get_hv (g);
+
+    kvm_checked = true;
+    kvm_broken = hv && gk_kvm_state (hv) == GK_KVM_BROKEN;
+  }
+  pthread_mutex_unlock (&kvm_lock);
+  return kvm_broken;
+}
+
+/* Said when an appliance really starts, not when a handle is made: a
+ * command line that fails its own checks (a missing disk) should print
+ * just that error.
+ */
+static void
+warn_if_kvm_broken (void)
+{
+  pthread_mutex_lock (&kvm_lock);
+  /* -q silences it: cron jobs on such a host would mail it every run. */
+  if (kvm_broken && !kvm_warned && !gk_quiet) {
+    kvm_warned = true;
+    gk_warning ("KVM is present on this host but qemu cannot use it; "
+                "falling back to software emulation, which is slower");
+  }
+  pthread_mutex_unlock (&kvm_lock);
+}
+
+static bool
+force_tcg_already_set (guestfs_h *g)
+{
+  CLEANUP_FREE_STRING_LIST char **settings = NULL;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  settings = guestfs_get_backend_settings (g);
+  guestfs_pop_error_handler (g);
+  return settings && gk_string_list_contains (settings, "force_tcg");
+}
+
+/* libguestfs keeps its overlays and sockets in temporary directories
+ * that only guestfs_close removes; a tool killed by ^C would leave them
+ * behind.  Putting them inside our own temporary directory lets the
+ * signal handler remove them too.  The socket directory cannot be
+ * chosen (see register_socket_dir).
+ */
+static void
+contain_temporary_files (guestfs_h *g)
+{
+  const char *dir = gk_tmpdir ();
+  const char *cachedir = getenv ("LIBGUESTFS_CACHEDIR");
+
+  if (guestfs_set_tmpdir (g, dir) == -1)
+    gk_error ("could not set the temporary directory");
+  /* The appliance cache is not temporary: by default libguestfs puts it
+   * in $TMPDIR, so a private TMPDIR would rebuild it (~10 s) every run
+   * and leave it behind.
+   */
+  if (cachedir == NULL || *cachedir == '\0')
+    cachedir = "/var/tmp";
+  if (guestfs_set_cachedir (g, cachedir) == -1)
+    gk_error ("could not set the appliance cache directory");
+}
+
+guestfs_h *
+gk_handle_create (void)
+{
+  guestfs_h *g = guestfs_create ();
+
+  if (g == NULL)
+    gk_error ("could not create the libguestfs handle");
+  contain_temporary_files (g);
+  if (gk_verbose)
+    guestfs_set_verbose (g, 1);
+  if (gk_trace)
+    guestfs_set_trace (g, 1);
+
+  if (!force_tcg_already_set (g) && kvm_is_broken (g)) {
+    if (guestfs_set_backend_setting (g, "force_tcg", "1") == -1)
+      gk_error ("could not select software emulation");
+  }
+  return g;
+}
+
+/* libguestfs puts the appliance's socket in a directory of its own under
+ * /tmp that no API names.  qemu's command line does, so once qemu runs
+ * we register that directory for removal if we are killed.  (A signal
+ * during the launch itself can still leave it behind.)
+ */
+static void
+register_socket_dir (guestfs_h *g)
+{
+  CLEANUP_FREE char *path = NULL;
+  CLEANUP_FCLOSE FILE *fp = NULL;
+  char buf[8192];
+  size_t n;
+  int pid;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  pid = guestfs_get_pid (g);
+  guestfs_pop_error_handler (g);
+  if (pid <= 0)
+    return;
+  path = xasprintf ("/proc/%d/cmdline", pid);
+  fp = fopen (path, "r");
+  if (fp == NULL)
+    return;
+  n = fread (buf, 1, sizeof buf - 1, fp);
+  buf[n] = '\0';
+  for (size_t i = 0; i < n; i += strlen (buf + i) + 1) {
+    const char *p = strstr (buf + i, "socket,path=");
+    const char *end;
+
+    if (p == NULL)
+      continue;
+    p += strlen ("socket,path=");
+    end = strstr (p, "/guestfsd.sock");
+    if (end && STRPREFIX (p, "/tmp/libguestfs")) {
+      CLEANUP_FREE char *dir = xstrndup (p, end - p);
+
+      gk_tmpfile_register (dir);
+    }
+  }
+}
+
+int
+gk_launch (guestfs_h *g)
+{
+  int r;
+
+  warn_if_kvm_broken ();
+  /* libguestfs' own message is "see earlier error messages"; the detail
+   * is in qemu's output, shown with -v.
+   */
+  guestfs_push_error_handler (g, NULL, NULL);
+  r = guestfs_launch (g);
+  guestfs_pop_error_handler (g);
+  if (r == -1) {
+    const char *err = guestfs_last_error (g);
+
+    gk_error_noexit ("could not start the libguestfs appliance: %s%s",
+                     err ? err : "unknown error",
+                     gk_verbose ? "" : " (run with -v to see why)");
+    return -1;
+  }
+  register_socket_dir (g);
+  return 0;
+}
+
+void
+gk_guestfs_check (guestfs_h *g, int r, const char *what)
+{
+  if (r == -1)
+    gk_error ("%s: %s", what, guestfs_last_error (g));
+}

@@ -1,0 +1,175 @@
+/* guestkit: does KVM actually work here?
+ *
+ * On some hosts /dev/kvm exists but qemu aborts as soon as it sets up a
+ * vCPU with "-cpu max" (the CPU model libguestfs asks for), or hangs.
+ * libguestfs then fails to launch instead of falling back to software
+ * emulation.  We find out by booting a 64 KiB firmware image whose reset
+ * vector writes to the isa-debug-exit port: qemu exits with status 99
+ * only if the guest really ran.  The answer is cached per boot, because
+ * a probe costs a qemu start and the tools launch often.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <guestfs.h>
+
+#include "appliance/gfs-cleanups.h"
+#include "appliance/kvm-probe.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/exec.h"
+#include "utils/messages.h"
+#include "utils/string-list.h"
+
+#define PROBE_TIMEOUT_SECONDS 10
+#define DEBUG_EXIT_STATUS 99     /* (0x31 << 1) | 1, see the firmware */
+
+/* mov al, 0x31; out 0xf4, al; hlt -- placed at the reset vector. */
+static const unsigned char reset_code[] = { 0xb0, 0x31, 0xe6, 0xf4, 0xf4 };
+
+static int
+make_firmware_fd (void)
+{
+  static unsigned char rom[65536];
+  int fd = memfd_create ("guestkit-kvm-probe", 0);
+
+  if (fd == -1)
+    return -1;
+  memset (rom, 0xf4, sizeof rom);   /* hlt everywhere else */
+  memcpy (rom + sizeof rom - 16, reset_code, sizeof reset_code);
+  if (write (fd, rom, sizeof rom) != (ssize_t) sizeof rom) {
+    close (fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* Run qemu with KVM; true if the firmware ran. */
+static bool
+run_probe (const char *qemu)
+{
+  CLEANUP_CLOSE int fd = make_firmware_fd ();
+  CLEANUP_FREE char *bios = NULL;
+  if (fd == -1)
+    return false;
+  bios = xasprintf ("/proc/self/fd/%d", fd);
+  const char *argv[] = {
+    qemu, "-no-user-config", "-nodefaults", "-display", "none",
+    "-machine", "accel=kvm", "-cpu", "max", "-m", "16", "-bios", bios,
+    "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", NULL
+  };
+  /* A hang counts as broken. */
+  const struct gk_command cmd = {
+    .argv = argv, .timeout_seconds = PROBE_TIMEOUT_SECONDS,
+  };
+  struct gk_command_result result;
+
+  if (gk_command_run (&cmd, &result) == -1)
+    return false;
+  return gk_command_exited (&result, DEBUG_EXIT_STATUS);
+}
+
+static char *
+read_boot_id (void)
+{
+  CLEANUP_FCLOSE FILE *fp = fopen ("/proc/sys/kernel/random/boot_id", "r");
+  char buf[64] = "";
+
+  if (fp == NULL || fgets (buf, sizeof buf, fp) == NULL)
+    return xstrdup ("unknown");
+  buf[strcspn (buf, "\n")] = '\0';
+  return xstrdup (buf);
+}
+
+/* The cache key: the boot, the qemu binary and its mtime. */
+static char *
+cache_key (const char *qemu)
+{
+  CLEANUP_FREE char *boot_id = read_boot_id ();
+  struct stat st;
+
+  if (stat (qemu, &st) == -1)
+    st.st_mtime = 0;
+  return xasprintf ("%s %s %lld", boot_id, qemu, (long long) st.st_mtime);
+}
+
+static char *
+cache_path (void)
+{
+  return xasprintf ("/var/tmp/guestkit-kvm-probe.%ld", (long) geteuid ());
+}
+
+static int
+read_cache (const char *key)
+{
+  CLEANUP_FREE char *path = cache_path ();
+  CLEANUP_FCLOSE FILE *fp = fopen (path, "r");
+  char line[512];
+  size_t keylen = strlen (key);
+
+  if (fp == NULL || fgets (line, sizeof line, fp) == NULL)
+    return -1;
+  if (STREQLEN (line, key, keylen) && line[keylen] == ' ')
+    return line[keylen+1] == '1';
+  return -1;
+}
+
+static void
+write_cache (const char *key, bool works)
+{
+  CLEANUP_FREE char *path = cache_path ();
+  CLEANUP_FREE char *tmp = xasprintf ("%s.%ld", path, (long) getpid ());
+  FILE *fp = fopen (tmp, "w");
+
+  if (fp == NULL)
+    return;
+  fprintf (fp, "%s %d\n", key, works ? 1 : 0);
+  if (fclose (fp) == 0)
+    rename (tmp, path);            /* atomic for concurrent probes */
+  else
+    unlink (tmp);
+}
+
+enum gk_kvm_state
+gk_kvm_state (const char *qemu)
+{
+  CLEANUP_FREE char *key = NULL;
+  int cached;
+  bool works;
+
+  if (access ("/dev/kvm", R_OK | W_OK) == -1)
+    return GK_KVM_ABSENT;
+  key = cache_key (qemu);
+  cached = read_cache (key);
+  if (cached >= 0)
+    return cached ? GK_KVM_WORKS : GK_KVM_BROKEN;
+  works = run_probe (qemu);
+  write_cache (key, works);
+  gk_debug ("KVM probe of %s: %s", qemu, works ? "works" : "broken");
+  return works ? GK_KVM_WORKS : GK_KVM_BROKEN;
+}
+
+bool
+gk_kvm_usable (void)
+{
+  CLEANUP_GUESTFS_CLOSE guestfs_h *g = guestfs_create ();
+  CLEANUP_FREE char *hv = NULL;
+
+  if (g == NULL)
+    return false;
+  hv = guestfs_get_hv (g);
+  return hv && gk_kvm_state (hv) == GK_KVM_WORKS;
+}

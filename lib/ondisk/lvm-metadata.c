@@ -1,0 +1,705 @@
+/* guestkit: read LVM2 PV labels and the VG metadata text on the host.
+ *
+ * Layout, from the LVM2 on-disk format: a 512 byte label in one of the
+ * first four sectors ("LABELONE", type "LVM2 001") holds the PV header
+ * (UUID, device size, lists of data and metadata areas).  Each metadata
+ * area starts with a 512 byte header whose first location points at the
+ * newest copy of the VG's text metadata inside a circular buffer.  The
+ * text is a tree of "name { ... }" sections and "key = value" pairs.
+ */
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ondisk/byteorder.h"
+#include "ondisk/lvm-metadata.h"
+#include "ondisk/reader.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/string-list.h"
+
+#define SECTOR 512
+#define LABEL_SCAN_SECTORS 4
+#define MDA_HEADER_SIZE 512
+#define LVM_CRC_INIT 0xf597a6cf
+#define MDA_MAGIC " LVM2 x[5A%r0N*>"
+#define RAW_LOCN_IGNORED 0x1
+/* Anything larger is not metadata LVM would have written. */
+#define MAX_METADATA_SIZE (64u << 20)
+#define MAX_DEPTH 32
+
+/* LVM's checksum is CRC-32 with its own initial value and no final
+ * inversion.
+ */
+static uint32_t
+lvm_crc (uint32_t crc, const uint8_t *p, size_t n)
+{
+  return gk_crc32_update (crc, p, n);
+}
+
+/* "abcdef...": 32 characters shown 6-4-4-4-4-4-6 as LVM prints them. */
+static void
+format_uuid (const uint8_t *raw, char out[39])
+{
+  static const int groups[] = { 6, 4, 4, 4, 4, 4, 6 };
+  size_t o = 0, i = 0;
+
+  for (int g = 0; g < 7; ++g) {
+    if (g > 0)
+      out[o++] = '-';
+    for (int k = 0; k < groups[g]; ++k)
+      out[o++] = raw[i++];
+  }
+  out[o] = '\0';
+}
+
+/* ---- The text format ---- */
+
+enum value_type { V_NONE, V_INT, V_STR, V_LIST };
+
+struct value {
+  enum value_type type;
+  int64_t i;
+  char *s;
+  struct value *items;          /* V_LIST */
+  size_t nr_items;
+};
+
+struct node {
+  char *key;
+  bool section;
+  struct value v;               /* when not a section */
+  struct node *child;           /* when a section */
+  struct node *next;
+};
+
+static void
+free_value (struct value *v)
+{
+  free (v->s);
+  for (size_t i = 0; i < v->nr_items; ++i)
+    free_value (&v->items[i]);
+  free (v->items);
+}
+
+static void
+free_nodes (struct node *n)
+{
+  while (n) {
+    struct node *next = n->next;
+    free (n->key);
+    free_value (&n->v);
+    free_nodes (n->child);
+    free (n);
+    n = next;
+  }
+}
+
+static void
+cleanup_free_nodes (void *ptr)
+{
+  free_nodes (*(struct node **) ptr);
+}
+
+#define CLEANUP_FREE_NODES __attribute__ ((cleanup (cleanup_free_nodes)))
+
+struct parser {
+  const char *p, *end;
+  char *error;
+};
+
+static bool
+fail (struct parser *ps, const char *what)
+{
+  if (ps->error == NULL)
+    ps->error = xasprintf ("LVM metadata: %s near \"%.20s\"", what, ps->p);
+  return false;
+}
+
+/* Whitespace and "#" comments to the end of the line. */
+static void
+skip_space (struct parser *ps)
+{
+  while (ps->p < ps->end) {
+    if (isspace ((unsigned char) *ps->p))
+      ps->p++;
+    else if (*ps->p == '#') {
+      while (ps->p < ps->end && *ps->p != '\n')
+        ps->p++;
+    }
+    else if (*ps->p == '\0')    /* the buffer's terminator */
+      ps->end = ps->p;
+    else
+      break;
+  }
+}
+
+static bool
+is_word_char (char c)
+{
+  return !isspace ((unsigned char) c) && c != '\0' &&
+    strchr ("={}[],\"#", c) == NULL;
+}
+
+static char *
+parse_word (struct parser *ps)
+{
+  const char *start = ps->p;
+
+  while (ps->p < ps->end && is_word_char (*ps->p))
+    ps->p++;
+  if (ps->p == start)
+    return NULL;
+  return xstrndup (start, ps->p - start);
+}
+
+static bool
+parse_scalar (struct parser *ps, struct value *v)
+{
+  if (ps->p < ps->end && *ps->p == '"') {
+    size_t len = 0;
+    char *s;
+
+    ps->p++;
+    s = xmalloc (ps->end - ps->p + 1);
+    while (ps->p < ps->end && *ps->p != '"') {
+      if (*ps->p == '\\' && ps->p + 1 < ps->end)
+        ps->p++;
+      s[len++] = *ps->p++;
+    }
+    s[len] = '\0';
+    if (ps->p >= ps->end) {
+      free (s);
+      return fail (ps, "unterminated string");
+    }
+    ps->p++;
+    v->type = V_STR;
+    v->s = s;
+    return true;
+  }
+  else {
+    CLEANUP_FREE char *w = parse_word (ps);
+    char *endp;
+
+    if (w == NULL)
+      return fail (ps, "expected a value");
+    errno = 0;
+    v->i = strtoll (w, &endp, 10);
+    if (*endp == '\0' && errno == 0)
+      v->type = V_INT;
+    else {
+      /* A float or a bare word: nothing we use, kept as text. */
+      v->type = V_STR;
+      v->s = w;
+      w = NULL;
+    }
+    return true;
+  }
+}
+
+static bool
+parse_value (struct parser *ps, struct value *v)
+{
+  skip_space (ps);
+  if (ps->p < ps->end && *ps->p == '[') {
+    size_t cap = 0;
+
+    ps->p++;
+    v->type = V_LIST;
+    for (;;) {
+      skip_space (ps);
+      if (ps->p >= ps->end)
+        return fail (ps, "unterminated list");
+      if (*ps->p == ']') {
+        ps->p++;
+        return true;
+      }
+      if (v->nr_items > 0) {
+        if (*ps->p != ',')
+          return fail (ps, "expected ',' in a list");
+        ps->p++;
+        skip_space (ps);
+        if (ps->p < ps->end && *ps->p == ']')
+          continue;
+      }
+      if (v->nr_items == cap) {
+        cap = cap ? cap * 2 : 4;
+        v->items = xrealloc (v->items, cap * sizeof *v->items);
+      }
+      memset (&v->items[v->nr_items], 0, sizeof *v->items);
+      if (!parse_scalar (ps, &v->items[v->nr_items++]))
+        return false;
+    }
+  }
+  return parse_scalar (ps, v);
+}
+
+/* The entries of one section up to its "}" (or the end, at the top). */
+static bool
+parse_body (struct parser *ps, struct node **list, int depth)
+{
+  struct node **tail = list;
+
+  if (depth > MAX_DEPTH)
+    return fail (ps, "sections nested too deeply");
+  for (;;) {
+    struct node *n;
+
+    skip_space (ps);
+    if (ps->p >= ps->end)
+      return depth == 0 ? true : fail (ps, "unterminated section");
+    if (*ps->p == '}') {
+      if (depth == 0)
+        return fail (ps, "unexpected '}'");
+      ps->p++;
+      return true;
+    }
+
+    n = xcalloc (1, sizeof *n);
+    *tail = n;
+    tail = &n->next;
+    n->key = parse_word (ps);
+    if (n->key == NULL)
+      return fail (ps, "expected a name");
+    skip_space (ps);
+    if (ps->p < ps->end && *ps->p == '{') {
+      ps->p++;
+      n->section = true;
+      if (!parse_body (ps, &n->child, depth + 1))
+        return false;
+    }
+    else if (ps->p < ps->end && *ps->p == '=') {
+      ps->p++;
+      if (!parse_value (ps, &n->v))
+        return false;
+    }
+    else
+      return fail (ps, "expected '=' or '{'");
+  }
+}
+
+static const struct node *
+find_node (const struct node *list, const char *key, bool section)
+{
+  for (; list; list = list->next)
+    if (list->section == section && STREQ (list->key, key))
+      return list;
+  return NULL;
+}
+
+static const struct value *
+find_value (const struct node *section, const char *key)
+{
+  const struct node *n = find_node (section->child, key, false);
+  return n ? &n->v : NULL;
+}
+
+static char *
+get_str (const struct node *section, const char *key)
+{
+  const struct value *v = find_value (section, key);
+  return v && v->type == V_STR ? xstrdup (v->s) : NULL;
+}
+
+static bool
+get_u64 (const struct node *section, const char *key, uint64_t *r)
+{
+  const struct value *v = find_value (section, key);
+
+  if (!v || v->type != V_INT || v->i < 0)
+    return false;
+  *r = v->i;
+  return true;
+}
+
+static bool
+list_has (const struct value *v, const char *s)
+{
+  if (v == NULL || v->type != V_LIST)
+    return false;
+  for (size_t i = 0; i < v->nr_items; ++i)
+    if (v->items[i].type == V_STR && STREQ (v->items[i].s, s))
+      return true;
+  return false;
+}
+
+static int
+compare_segments (const void *a, const void *b)
+{
+  const struct gk_lvm_segment *x = a, *y = b;
+  return x->start_extent < y->start_extent ? -1 :
+    x->start_extent > y->start_extent;
+}
+
+static void
+read_lv (const struct node *sec, struct gk_lvm_lv *lv)
+{
+  size_t n = 0;
+
+  lv->name = xstrdup (sec->key);
+  lv->id = get_str (sec, "id");
+  lv->visible = list_has (find_value (sec, "status"), "VISIBLE");
+
+  /* Segments are the subsections with extents ("segment1" ...). */
+  for (const struct node *c = sec->child; c; c = c->next)
+    if (c->section && find_value (c, "start_extent"))
+      n++;
+  lv->segments = xcalloc (n ? n : 1, sizeof *lv->segments);
+  for (const struct node *c = sec->child; c; c = c->next) {
+    struct gk_lvm_segment *s;
+    const struct value *stripes;
+    uint64_t u;
+
+    if (!c->section || !find_value (c, "start_extent"))
+      continue;
+    s = &lv->segments[lv->nr_segments++];
+    get_u64 (c, "start_extent", &s->start_extent);
+    get_u64 (c, "extent_count", &s->extent_count);
+    s->type = get_str (c, "type");
+    if (get_u64 (c, "stripe_count", &u))
+      s->stripe_count = u;
+    stripes = find_value (c, "stripes");
+    if (stripes && stripes->type == V_LIST && stripes->nr_items >= 2 &&
+        stripes->items[0].type == V_STR && stripes->items[1].type == V_INT) {
+      s->pv_name = xstrdup (stripes->items[0].s);
+      s->pv_start_extent = stripes->items[1].i;
+    }
+  }
+  qsort (lv->segments, lv->nr_segments, sizeof *lv->segments,
+         compare_segments);
+}
+
+/* The parsed text to a gk_lvm_vg: the VG is the one top-level section. */
+static struct gk_lvm_vg *
+tree_to_vg (const struct node *top, char **errmsg)
+{
+  const struct node *vgsec = NULL, *pvs, *lvs;
+  struct gk_lvm_vg *vg;
+  uint64_t u;
+
+  for (const struct node *n = top; n; n = n->next)
+    if (n->section) {
+      vgsec = n;
+      break;
+    }
+  if (vgsec == NULL || !find_value (vgsec, "extent_size")) {
+    *errmsg = xstrdup ("LVM metadata: no volume group in the text");
+    return NULL;
+  }
+
+  vg = xcalloc (1, sizeof *vg);
+  vg->name = xstrdup (vgsec->key);
+  vg->id = get_str (vgsec, "id");
+  get_u64 (vgsec, "seqno", &vg->seqno);
+  if (get_u64 (vgsec, "extent_size", &u))
+    vg->extent_size = u * SECTOR;
+
+  pvs = find_node (vgsec->child, "physical_volumes", true);
+  if (pvs) {
+    size_t n = 0;
+    for (const struct node *c = pvs->child; c; c = c->next)
+      n += c->section;
+    vg->pvs = xcalloc (n ? n : 1, sizeof *vg->pvs);
+    for (const struct node *c = pvs->child; c; c = c->next) {
+      struct gk_lvm_pv *pv;
+      if (!c->section)
+        continue;
+      pv = &vg->pvs[vg->nr_pvs++];
+      pv->name = xstrdup (c->key);
+      pv->id = get_str (c, "id");
+      if (get_u64 (c, "pe_start", &u))
+        pv->pe_start = u * SECTOR;
+      get_u64 (c, "pe_count", &pv->pe_count);
+    }
+  }
+
+  lvs = find_node (vgsec->child, "logical_volumes", true);
+  if (lvs) {
+    size_t n = 0;
+    for (const struct node *c = lvs->child; c; c = c->next)
+      n += c->section;
+    vg->lvs = xcalloc (n ? n : 1, sizeof *vg->lvs);
+    for (const struct node *c = lvs->child; c; c = c->next)
+      if (c->section)
+        read_lv (c, &vg->lvs[vg->nr_lvs++]);
+  }
+  return vg;
+}
+
+static struct gk_lvm_vg *
+parse_text (const char *text, size_t len, char **errmsg)
+{
+  struct parser ps = { .p = text, .end = text + len, .error = NULL };
+  CLEANUP_FREE_NODES struct node *top = NULL;
+
+  if (!parse_body (&ps, &top, 0)) {
+    *errmsg = ps.error;
+    return NULL;
+  }
+  return tree_to_vg (top, errmsg);
+}
+
+/* ---- The on-disk structures ---- */
+
+/* One metadata area: its newest VG copy, or NULL with *ERRMSG unset if
+ * the area holds none (an orphan PV, or an ignored copy).
+ */
+static int
+read_mda (gk_pread_fn pread, void *opaque, uint64_t offset,
+          uint64_t length, uint64_t mda_start, uint64_t mda_size,
+          struct gk_lvm_vg **vg_r, char **errmsg)
+{
+  uint8_t h[MDA_HEADER_SIZE];
+  uint64_t loff, lsize, first;
+  uint32_t lcrc, lflags;
+  CLEANUP_FREE char *text = NULL;
+
+  *vg_r = NULL;
+  if (mda_size < 2 * MDA_HEADER_SIZE || mda_start + mda_size > length) {
+    *errmsg = xasprintf ("LVM metadata area at %" PRIu64 " (%" PRIu64
+                         " bytes) lies outside the device",
+                         mda_start, mda_size);
+    return -1;
+  }
+  if (pread (opaque, h, sizeof h, offset + mda_start) == -1) {
+    *errmsg = xstrdup ("could not read the LVM metadata area");
+    return -1;
+  }
+  if (memcmp (h + 4, MDA_MAGIC, 16) != 0 || gk_le32 (h + 20) != 1) {
+    *errmsg = xasprintf ("no LVM metadata header at %" PRIu64, mda_start);
+    return -1;
+  }
+  if (lvm_crc (LVM_CRC_INIT, h + 4, sizeof h - 4) != gk_le32 (h)) {
+    *errmsg = xasprintf ("LVM metadata header at %" PRIu64
+                         " has a bad checksum", mda_start);
+    return -1;
+  }
+
+  /* raw_locn[0] at 40: the current copy. */
+  loff = gk_le64 (h + 40);
+  lsize = gk_le64 (h + 48);
+  lcrc = gk_le32 (h + 56);
+  lflags = gk_le32 (h + 60);
+  if (loff == 0 || lsize == 0 || (lflags & RAW_LOCN_IGNORED))
+    return 0;
+  if (loff < MDA_HEADER_SIZE || loff >= mda_size ||
+      lsize > mda_size - MDA_HEADER_SIZE || lsize > MAX_METADATA_SIZE) {
+    *errmsg = xasprintf ("LVM metadata location out of range "
+                         "(offset %" PRIu64 ", size %" PRIu64 ")",
+                         loff, lsize);
+    return -1;
+  }
+
+  /* The buffer is circular: text running past its end goes on just
+   * after the header.
+   */
+  text = xmalloc (lsize + 1);
+  first = lsize;
+  if (loff + lsize > mda_size)
+    first = mda_size - loff;
+  if (pread (opaque, text, first, offset + mda_start + loff) == -1 ||
+      (first < lsize &&
+       pread (opaque, text + first, lsize - first,
+              offset + mda_start + MDA_HEADER_SIZE) == -1)) {
+    *errmsg = xstrdup ("could not read the LVM metadata text");
+    return -1;
+  }
+  text[lsize] = '\0';
+  if (lvm_crc (LVM_CRC_INIT, (uint8_t *) text, lsize) != lcrc) {
+    *errmsg = xstrdup ("LVM metadata text has a bad checksum");
+    return -1;
+  }
+
+  *vg_r = parse_text (text, lsize, errmsg);
+  return *vg_r ? 0 : -1;
+}
+
+int
+gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
+                uint64_t offset, uint64_t length,
+                struct gk_lvm_label *label,
+                struct gk_lvm_vg **vg_r, char **errmsg)
+{
+  uint8_t buf[LABEL_SCAN_SECTORS * SECTOR];
+  const uint8_t *l = NULL, *pvh, *p, *end;
+  uint32_t pvh_off;
+  bool first_da = true;
+  struct gk_lvm_vg *best = NULL;
+
+  *vg_r = NULL;
+  *errmsg = NULL;
+  memset (label, 0, sizeof *label);
+  if (length < sizeof buf) {
+    *errmsg = xstrdup ("too small to be an LVM physical volume");
+    return -1;
+  }
+  if (pread (opaque, buf, sizeof buf, offset) == -1) {
+    *errmsg = xstrdup ("could not read the LVM label");
+    return -1;
+  }
+  for (int s = 0; s < LABEL_SCAN_SECTORS; ++s) {
+    const uint8_t *c = buf + s * SECTOR;
+    if (memcmp (c, "LABELONE", 8) == 0 && gk_le64 (c + 8) == (uint64_t) s &&
+        memcmp (c + 24, "LVM2 001", 8) == 0) {
+      l = c;
+      break;
+    }
+  }
+  if (l == NULL) {
+    *errmsg = xstrdup ("no LVM2 label: not an LVM physical volume");
+    return -1;
+  }
+  if (lvm_crc (LVM_CRC_INIT, l + 20, SECTOR - 20) != gk_le32 (l + 16)) {
+    *errmsg = xstrdup ("the LVM label has a bad checksum");
+    return -1;
+  }
+  pvh_off = gk_le32 (l + 20);
+  if (pvh_off < 32 || pvh_off + 40 + 16 > SECTOR) {
+    *errmsg = xstrdup ("the LVM label's PV header is out of range");
+    return -1;
+  }
+
+  pvh = l + pvh_off;
+  for (int i = 0; i < 32; ++i)
+    if (!isalnum (pvh[i])) {
+      *errmsg = xstrdup ("the LVM label's PV UUID is not valid");
+      return -1;
+    }
+  format_uuid (pvh, label->pv_id);
+  label->device_size = gk_le64 (pvh + 32);
+
+  /* Data areas then metadata areas, each list ending at offset 0. */
+  p = pvh + 40;
+  end = l + SECTOR;
+  for (; p + 16 <= end && gk_le64 (p) != 0; p += 16)
+    if (first_da) {
+      label->data_offset = gk_le64 (p);
+      first_da = false;
+    }
+  p += 16;
+  for (; p + 16 <= end && gk_le64 (p) != 0; p += 16) {
+    struct gk_lvm_vg *vg;
+    char *err = NULL;
+
+    if (read_mda (pread, opaque, offset, length, gk_le64 (p), gk_le64 (p + 8),
+                  &vg, &err) == -1) {
+      /* One damaged copy is fine if another is good. */
+      if (*errmsg == NULL)
+        *errmsg = err;
+      else
+        free (err);
+      continue;
+    }
+    if (vg && (best == NULL || vg->seqno > best->seqno)) {
+      gk_lvm_vg_free (best);
+      best = vg;
+    }
+    else
+      gk_lvm_vg_free (vg);
+  }
+
+  if (best) {
+    free (*errmsg);
+    *errmsg = NULL;
+  }
+  else if (*errmsg)
+    return -1;
+  *vg_r = best;
+  return 0;
+}
+
+const struct gk_lvm_pv *
+gk_lvm_find_pv (const struct gk_lvm_vg *vg, const char *pv_id)
+{
+  /* LVM prints UUIDs with and without dashes; compare without. */
+  for (size_t i = 0; i < vg->nr_pvs; ++i) {
+    const char *a = vg->pvs[i].id, *b = pv_id;
+    if (a == NULL)
+      continue;
+    for (;;) {
+      while (*a == '-')
+        a++;
+      while (*b == '-')
+        b++;
+      if (*a != *b || *a == '\0')
+        break;
+      a++;
+      b++;
+    }
+    if (*a == '\0' && *b == '\0')
+      return &vg->pvs[i];
+  }
+  return NULL;
+}
+
+const struct gk_lvm_lv *
+gk_lvm_find_lv (const struct gk_lvm_vg *vg, const char *name)
+{
+  for (size_t i = 0; i < vg->nr_lvs; ++i)
+    if (STREQ (vg->lvs[i].name, name))
+      return &vg->lvs[i];
+  return NULL;
+}
+
+int64_t
+gk_lvm_lv_start (const struct gk_lvm_vg *vg, const struct gk_lvm_lv *lv,
+                 const char *pv_name)
+{
+  const struct gk_lvm_segment *s;
+  const struct gk_lvm_pv *pv = NULL;
+
+  if (lv->nr_segments == 0)
+    return -1;
+  s = &lv->segments[0];         /* sorted by start_extent */
+  if (s->start_extent != 0 || s->type == NULL ||
+      STRNEQ (s->type, "striped") || s->stripe_count != 1 ||
+      s->pv_name == NULL || STRNEQ (s->pv_name, pv_name))
+    return -1;
+  for (size_t i = 0; i < vg->nr_pvs; ++i)
+    if (STREQ (vg->pvs[i].name, pv_name))
+      pv = &vg->pvs[i];
+  if (pv == NULL)
+    return -1;
+  return pv->pe_start + s->pv_start_extent * vg->extent_size;
+}
+
+uint64_t
+gk_lvm_lv_size (const struct gk_lvm_vg *vg, const struct gk_lvm_lv *lv)
+{
+  uint64_t extents = 0;
+
+  for (size_t i = 0; i < lv->nr_segments; ++i)
+    extents += lv->segments[i].extent_count;
+  return extents * vg->extent_size;
+}
+
+void
+gk_lvm_vg_free (struct gk_lvm_vg *vg)
+{
+  if (vg == NULL)
+    return;
+  for (size_t i = 0; i < vg->nr_pvs; ++i) {
+    free (vg->pvs[i].name);
+    free (vg->pvs[i].id);
+  }
+  free (vg->pvs);
+  for (size_t i = 0; i < vg->nr_lvs; ++i) {
+    struct gk_lvm_lv *lv = &vg->lvs[i];
+    for (size_t j = 0; j < lv->nr_segments; ++j) {
+      free (lv->segments[j].type);
+      free (lv->segments[j].pv_name);
+    }
+    free (lv->segments);
+    free (lv->name);
+    free (lv->id);
+  }
+  free (vg->lvs);
+  free (vg->name);
+  free (vg->id);
+  free (vg);
+}

@@ -1,0 +1,89 @@
+/* guestkit: LVM2 physical volume labels and volume group metadata.
+ *
+ * virt-resize checks --lv-expand names and tells what each LV holds
+ * before launching anything.  A PV carries a text copy of its VG's
+ * metadata; reading it on the host gives the VG, its LVs and where their
+ * first extents live.
+ */
+
+#ifndef GUESTKIT_LVM_METADATA_H
+#define GUESTKIT_LVM_METADATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ondisk/reader.h"
+
+struct gk_lvm_segment {
+  uint64_t start_extent;        /* in the LV */
+  uint64_t extent_count;
+  char *type;                   /* "striped", "thin", "raid1", ... */
+  uint32_t stripe_count;
+  char *pv_name;                /* first stripe: "pv0", ... (may be NULL) */
+  uint64_t pv_start_extent;     /* first stripe's extent on that PV */
+};
+
+struct gk_lvm_lv {
+  char *name;
+  char *id;                     /* as in the metadata, with dashes */
+  bool visible;                 /* has the VISIBLE status flag */
+  size_t nr_segments;
+  struct gk_lvm_segment *segments;
+};
+
+struct gk_lvm_pv {
+  char *name;                   /* key in the metadata: "pv0" */
+  char *id;                     /* with dashes */
+  uint64_t pe_start;            /* bytes from the start of the PV */
+  uint64_t pe_count;
+};
+
+struct gk_lvm_vg {
+  char *name;
+  char *id;
+  uint64_t extent_size;         /* bytes */
+  uint64_t seqno;
+  size_t nr_pvs;
+  struct gk_lvm_pv *pvs;
+  size_t nr_lvs;
+  struct gk_lvm_lv *lvs;
+};
+
+/* What the PV label of one device says. */
+struct gk_lvm_label {
+  char pv_id[39];               /* 32 chars with dashes: 6-4-4-4-4-4-6 */
+  uint64_t device_size;         /* bytes, as recorded in the label */
+  uint64_t data_offset;         /* bytes: first data area (pe_start) */
+};
+
+/* Read the PV at OFFSET (LENGTH bytes) and the newest VG metadata it
+ * carries.  *VG_R is NULL for an orphan PV.  Returns 0, or -1 with
+ * *ERRMSG (caller frees) if it is not a PV or the metadata is damaged.
+ */
+extern int gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
+                           uint64_t offset, uint64_t length,
+                           struct gk_lvm_label *label,
+                           struct gk_lvm_vg **vg_r, char **errmsg);
+
+/* The byte offset, relative to the start of the PV whose metadata key
+ * is PV_NAME, of the first byte of LV (its extent 0), if it is there.
+ * Returns -1 if the LV starts elsewhere or its
+ * first segment is not linear ("striped" with one stripe).
+ */
+extern int64_t gk_lvm_lv_start (const struct gk_lvm_vg *vg,
+                                const struct gk_lvm_lv *lv,
+                                const char *pv_name);
+
+/* Bytes of LV: the sum of its segments' extents times the extent size. */
+extern uint64_t gk_lvm_lv_size (const struct gk_lvm_vg *vg,
+                                const struct gk_lvm_lv *lv);
+
+extern const struct gk_lvm_pv *gk_lvm_find_pv (const struct gk_lvm_vg *vg,
+                                               const char *pv_id);
+extern const struct gk_lvm_lv *gk_lvm_find_lv (const struct gk_lvm_vg *vg,
+                                               const char *name);
+
+extern void gk_lvm_vg_free (struct gk_lvm_vg *vg);
+
+#endif /* GUESTKIT_LVM_METADATA_H */

@@ -1,0 +1,409 @@
+/* guestkit: unit test of content.c against real mkfs output.
+ *
+ * Each case makes a filesystem in a sparse file with the host's own
+ * mkfs and checks that what we read from the superblock is what blkid -p
+ * says about the same file, and that the size is the whole file (which
+ * is what mkfs fills when given no size).  A case whose mkfs is not
+ * installed is skipped.
+ */
+#include <config.h>
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ondisk/content.h"
+#include "utils/tap.h"
+#include "ondisk/reader.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/string-list.h"
+
+static char tmpdir[] = "/tmp/gktest-content.XXXXXX";
+
+static void
+remove_tmpdir (void)
+{
+  CLEANUP_FREE char *cmd = xasprintf ("rm -rf '%s'", tmpdir);
+  if (system (cmd) != 0)
+    fprintf (stderr, "test-content: could not remove %s\n", tmpdir);
+}
+
+static bool
+have (const char *prog)
+{
+  CLEANUP_FREE char *cmd =
+    xasprintf ("PATH=\"$PATH:/sbin:/usr/sbin\" command -v %s >/dev/null",
+               prog);
+  return system (cmd) == 0;
+}
+
+/* Run a shell command quietly; true if it succeeded. */
+static bool
+run (const char *cmd)
+{
+  CLEANUP_FREE char *full =
+    xasprintf ("PATH=\"$PATH:/sbin:/usr/sbin\"; { %s; } >/dev/null 2>&1",
+               cmd);
+  return system (full) == 0;
+}
+
+/* The first line a command prints, without its newline ("" if none). */
+static char *
+output (const char *cmd)
+{
+  CLEANUP_FREE char *full =
+    xasprintf ("PATH=\"$PATH:/sbin:/usr/sbin\"; %s 2>/dev/null", cmd);
+  FILE *fp = popen (full, "r");
+  char line[1024] = "";
+
+  if (fp == NULL)
+    return xstrdup ("");
+  if (fgets (line, sizeof line, fp) == NULL)
+    line[0] = '\0';
+  pclose (fp);
+  line[strcspn (line, "\n")] = '\0';
+  return xstrdup (line);
+}
+
+static char *
+blkid_tag (const char *file, const char *tag)
+{
+  CLEANUP_FREE char *cmd =
+    xasprintf ("blkid -p -o value -s %s '%s'", tag, file);
+  return output (cmd);
+}
+
+static char *
+make_file (const char *name, uint64_t size)
+{
+  char *path = xasprintf ("%s/%s", tmpdir, name);
+  int fd = open (path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+  if (fd == -1 || ftruncate (fd, size) == -1) {
+    perror (path);
+    exit (EXIT_FAILURE);
+  }
+  close (fd);
+  return path;
+}
+
+static int
+probe_file (const char *path, struct gk_content *c)
+{
+  CLEANUP_CLOSE int fd = open (path, O_RDONLY);
+  struct stat st;
+
+  if (fd == -1 || fstat (fd, &st) == -1) {
+    perror (path);
+    return -1;
+  }
+  return gk_content_probe (gk_fd_pread_fn, &fd, 0, st.st_size, c);
+}
+
+/* Compare our reading of PATH with blkid's. */
+static void
+check_against_blkid (const char *what, const char *path,
+                     const char *type, uint64_t size)
+{
+  struct gk_content c;
+  char uuid[64];
+  CLEANUP_FREE char *btype = blkid_tag (path, "TYPE");
+  CLEANUP_FREE char *buuid = blkid_tag (path, "UUID");
+  CLEANUP_FREE char *blabel = blkid_tag (path, "LABEL");
+  CLEANUP_FREE char *msg = NULL;
+
+  if (!ok (probe_file (path, &c) == 0, "%s: probe", what))
+    return;
+  msg = xasprintf ("%s: type", what);
+  is_str (c.type, type, msg);
+  free (msg);
+  msg = xasprintf ("%s: type agrees with blkid", what);
+  is_str (c.type, btype, msg);
+  gk_content_uuid_string (&c, uuid, sizeof uuid);
+  free (msg);
+  msg = xasprintf ("%s: uuid agrees with blkid", what);
+  is_str (uuid, buuid, msg);
+  free (msg);
+  msg = xasprintf ("%s: label agrees with blkid", what);
+  is_str (c.label, blabel, msg);
+  if (!ok (c.size == size, "%s: size is %" PRIu64, what, size))
+    printf ("#   got: %" PRIu64 "\n", c.size);
+}
+
+struct fs_case {
+  const char *name;
+  const char *prog;             /* must be installed */
+  const char *mkfs;             /* the file name is appended */
+  const char *type;
+  uint64_t file_size;
+  uint64_t expected_size;       /* 0: the file size */
+};
+
+static const struct fs_case cases[] = {
+  { "ext2", "mkfs.ext2",
+    "mkfs.ext2 -q -F -L gk-ext2 -U 01234567-89ab-cdef-0123-456789abcdef",
+    "ext2", 64 << 20, 0 },
+  { "ext3", "mkfs.ext3",
+    "mkfs.ext3 -q -F -L gk-ext3", "ext3", 64 << 20, 0 },
+  { "ext4", "mkfs.ext4",
+    "mkfs.ext4 -q -F -L gk-ext4 -U 5c0e6a2e-4b0a-4a9c-9c41-2f3d1e0a7b11",
+    "ext4", 96 << 20, 0 },
+  /* 1 KiB blocks in a file that is not a whole number of 4 KiB:
+   * mke2fs rounds down to 4 KiB, so the superblock says less.
+   */
+  { "ext4-1k", "mkfs.ext4",
+    "mkfs.ext4 -q -F -b 1024", "ext4", (64 << 20) + 3072, 64 << 20 },
+  { "ext4-64bit", "mkfs.ext4",
+    "mkfs.ext4 -q -F -O 64bit -L big", "ext4", 80 << 20, 0 },
+  { "xfs", "mkfs.xfs", "mkfs.xfs -q -f -L gk-xfs", "xfs", 300 << 20, 0 },
+  { "btrfs", "mkfs.btrfs", "mkfs.btrfs -q -f -L gk-btrfs", "btrfs",
+    200 << 20, 0 },
+  { "ntfs", "mkntfs", "mkntfs -q -F -Q -L gk-ntfs", "ntfs", 100 << 20, 0 },
+  { "vfat16", "mkfs.vfat", "mkfs.vfat -n GKFAT16", "vfat", 64 << 20, 0 },
+  { "vfat32", "mkfs.vfat", "mkfs.vfat -F 32 -n GKFAT32", "vfat",
+    100 << 20, 0 },
+  { "f2fs", "mkfs.f2fs", "mkfs.f2fs -q -l gk-f2fs", "f2fs", 100 << 20, 0 },
+  { "swap", "mkswap",
+    "mkswap -L gk-swap -U 0fedcba9-8765-4321-0fed-cba987654321",
+    "swap", 64 << 20, 0 },
+};
+
+static void
+test_filesystems (void)
+{
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; ++i) {
+    const struct fs_case *t = &cases[i];
+    CLEANUP_FREE char *path = NULL;
+    CLEANUP_FREE char *cmd = NULL;
+
+    if (!have (t->prog)) {
+      ok (true, "# SKIP %s: %s is not installed", t->name, t->prog);
+      continue;
+    }
+    path = make_file (t->name, t->file_size);
+    cmd = xasprintf ("%s '%s'", t->mkfs, path);
+    if (!ok (run (cmd), "%s: %s", t->name, t->prog))
+      continue;
+    check_against_blkid (t->name, path, t->type,
+                         t->expected_size ? t->expected_size : t->file_size);
+    unlink (path);
+  }
+}
+
+/* A vfat filesystem is really a FAT12/16/32 of total sectors: mkfs.vfat
+ * may leave a tail of the file unused, and the size must say so.
+ */
+static void
+test_vfat_odd_size (void)
+{
+  CLEANUP_FREE char *path = NULL;
+  CLEANUP_FREE char *cmd = NULL;
+  struct gk_content c;
+
+  if (!have ("mkfs.vfat")) {
+    ok (true, "# SKIP vfat with a block count: no mkfs.vfat");
+    return;
+  }
+  path = make_file ("vfat-count", 64 << 20);
+  /* The block count argument is in KiB. */
+  cmd = xasprintf ("mkfs.vfat -n SMALL '%s' 40000", path);
+  if (!ok (run (cmd), "vfat: mkfs.vfat with 40000 KiB"))
+    return;
+  ok (probe_file (path, &c) == 0 && STREQ (c.type, "vfat") &&
+      c.size == 40000 * 1024,
+      "vfat: size from the boot sector, not the file");
+  unlink (path);
+}
+
+/* Grow a swap area: copy it into a bigger file, rewrite the header, and
+ * check with blkid and swaplabel that nothing else changed.
+ */
+static void
+test_swap_resize (void)
+{
+  CLEANUP_FREE char *small = NULL;
+  CLEANUP_FREE char *big = NULL;
+  CLEANUP_FREE char *cmd = NULL;
+  CLEANUP_FREE char *errmsg = NULL;
+  CLEANUP_FREE char *buuid = NULL;
+  CLEANUP_FREE char *blabel = NULL;
+  CLEANUP_FREE char *label_out = NULL;
+  const char *uuid = "0fedcba9-8765-4321-0fed-cba987654321";
+  const uint64_t new_size = (160 << 20) + 512;
+  struct gk_content before, after;
+  char ustr[64];
+  int fd;
+
+  if (!have ("mkswap")) {
+    ok (true, "# SKIP swap resize: no mkswap");
+    return;
+  }
+  small = make_file ("swap-small", 32 << 20);
+  cmd = xasprintf ("mkswap -L gk-swap -U %s '%s'", uuid, small);
+  if (!ok (run (cmd), "swap resize: mkswap"))
+    return;
+  free (cmd);
+  big = make_file ("swap-big", new_size);
+  cmd = xasprintf ("dd if='%s' of='%s' conv=notrunc,sparse bs=1M",
+                   small, big);
+  if (!ok (run (cmd), "swap resize: copy"))
+    return;
+
+  ok (probe_file (big, &before) == 0 && before.size == 32 << 20,
+      "swap resize: the copy still says 32 MiB");
+  fd = open (big, O_RDWR);
+  ok (gk_swap_resize (gk_fd_pread_fn, gk_fd_pwrite_fn, &fd, 0, new_size,
+                      &errmsg) == 0,
+      "swap resize: gk_swap_resize");
+  close (fd);
+  if (errmsg)
+    printf ("#   %s\n", errmsg);
+
+  ok (probe_file (big, &after) == 0 && after.kind == GK_CONTENT_SWAP,
+      "swap resize: still swap");
+  ok (after.size == 160 << 20,
+      "swap resize: now spans the whole pages of the file");
+  gk_content_uuid_string (&after, ustr, sizeof ustr);
+  is_str (ustr, uuid, "swap resize: same uuid");
+  is_str (after.label, "gk-swap", "swap resize: same label");
+
+  buuid = blkid_tag (big, "UUID");
+  blabel = blkid_tag (big, "LABEL");
+  is_str (buuid, uuid, "swap resize: blkid uuid");
+  is_str (blabel, "gk-swap", "swap resize: blkid label");
+  if (have ("swaplabel")) {
+    free (cmd);
+    cmd = xasprintf ("swaplabel '%s' | sed -n 's/^LABEL: //p'", big);
+    label_out = output (cmd);
+    is_str (label_out, "gk-swap", "swap resize: swaplabel agrees");
+  }
+
+  /* What mkswap would write for the same size must be byte-identical
+   * in the header (apart from the UUID/label which we gave the same).
+   */
+  {
+    CLEANUP_FREE char *ref = make_file ("swap-ref", new_size);
+    CLEANUP_FREE char *cmp = NULL;
+    free (cmd);
+    cmd = xasprintf ("mkswap -L gk-swap -U %s '%s'", uuid, ref);
+    run (cmd);
+    cmp = xasprintf ("cmp -n 4096 '%s' '%s'", ref, big);
+    ok (run (cmp), "swap resize: first page is what mkswap writes");
+  }
+
+  /* Not swap: an error message and nothing written. */
+  {
+    CLEANUP_FREE char *zero = make_file ("not-swap", 1 << 20);
+    CLEANUP_FREE char *err2 = NULL;
+    fd = open (zero, O_RDWR);
+    ok (gk_swap_resize (gk_fd_pread_fn, gk_fd_pwrite_fn, &fd, 0, 2 << 20,
+                        &err2) == -1 && err2 != NULL,
+        "swap resize: refuses what is not swap");
+    close (fd);
+  }
+}
+
+static void
+test_unknown (void)
+{
+  CLEANUP_FREE char *path = make_file ("zero", 16 << 20);
+  struct gk_content c;
+
+  ok (probe_file (path, &c) == 0 && c.kind == GK_CONTENT_UNKNOWN &&
+      STREQ (c.type, "unknown") && c.size == 0 && !c.has_uuid,
+      "zeroes: unknown");
+}
+
+/* A PV label on a plain file, made by pvcreate without touching the
+ * host's LVM state (no devices are scanned for a file argument).
+ */
+static void
+test_pv (void)
+{
+  CLEANUP_FREE char *path = NULL;
+  CLEANUP_FREE char *loop = NULL;
+  CLEANUP_FREE char *cmd = NULL;
+  struct gk_content c;
+
+  if (geteuid () != 0 || !have ("pvcreate") || !have ("losetup")) {
+    ok (true, "# SKIP LVM PV: not root or no pvcreate/losetup");
+    return;
+  }
+  path = make_file ("pv", 64 << 20);
+  cmd = xasprintf ("losetup -f --show '%s'", path);
+  loop = output (cmd);
+  if (!ok (STRPREFIX (loop, "/dev/loop"), "pv: losetup"))
+    return;
+  free (cmd);
+  cmd = xasprintf ("LVM_SUPPRESS_FD_WARNINGS=1 pvcreate -q -f "
+                   "--config 'devices { use_devicesfile = 0 }' %s", loop);
+  ok (run (cmd), "pv: pvcreate");
+  /* Read the label while it is there, then remove it and the loop
+   * device so the host's LVM keeps no trace (the file goes with the
+   * directory).
+   */
+  ok (probe_file (path, &c) == 0 && c.kind == GK_CONTENT_PV &&
+      STREQ (c.type, "LVM2_member") && c.size == 64 << 20,
+      "pv: LVM2_member of 64 MiB");
+  free (cmd);
+  cmd = xasprintf ("LVM_SUPPRESS_FD_WARNINGS=1 pvremove -q -ff -y "
+                   "--config 'devices { use_devicesfile = 0 }' %s; "
+                   "losetup -d %s", loop, loop);
+  ok (run (cmd), "pv: pvremove, losetup -d");
+}
+
+static void
+test_luks (void)
+{
+  CLEANUP_FREE char *path = NULL;
+  CLEANUP_FREE char *cmd = NULL;
+  CLEANUP_FREE char *buuid = NULL;
+  struct gk_content c;
+  char ustr[64];
+
+  if (!have ("cryptsetup")) {
+    ok (true, "# SKIP LUKS: no cryptsetup");
+    return;
+  }
+  path = make_file ("luks", 32 << 20);
+  cmd = xasprintf ("echo -n gktest | cryptsetup luksFormat -q --type luks2 "
+                   "--pbkdf pbkdf2 --pbkdf-force-iterations 1000 "
+                   "--label gk-luks --key-file - '%s'", path);
+  if (!ok (run (cmd), "luks: cryptsetup luksFormat"))
+    return;
+  buuid = blkid_tag (path, "UUID");
+  ok (probe_file (path, &c) == 0 && c.kind == GK_CONTENT_LUKS &&
+      STREQ (c.type, "crypto_LUKS"), "luks: crypto_LUKS");
+  gk_content_uuid_string (&c, ustr, sizeof ustr);
+  is_str (ustr, buuid, "luks: uuid agrees with blkid");
+  is_str (c.label, "gk-luks", "luks: label");
+}
+
+int
+main (void)
+{
+  gk_init_program ("test-content");
+  if (mkdtemp (tmpdir) == NULL) {
+    perror ("mkdtemp");
+    exit (EXIT_FAILURE);
+  }
+  atexit (remove_tmpdir);
+  if (!have ("blkid")) {
+    printf ("1..0 # SKIP blkid is not installed\n");
+    return 77;
+  }
+
+  test_filesystems ();
+  test_vfat_odd_size ();
+  test_swap_resize ();
+  test_unknown ();
+  test_pv ();
+  test_luks ();
+  return tap_done ();
+}
