@@ -6,10 +6,7 @@ set -e
 requires_appliance
 
 debian="$(debian_guest_image)"
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
-mkdir "$t/tmp"
-export TMPDIR="$t/tmp"
+test_tmpdir --private-tmpdir
 vdf="$top_builddir/df/virt-df"
 
 expect_error () {

@@ -11,8 +11,7 @@ uri="$GUESTKIT_TEST_LIBVIRT_URI"
 
 multifs="$(multifs_image)"
 debian="$(debian_guest_image)"
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
+test_tmpdir
 vdf="$top_builddir/df/virt-df"
 
 # Names chosen so that sorting puts "b" before "a"'s disk order.

@@ -5,8 +5,7 @@ source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
 
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
+test_tmpdir
 vdf="$top_builddir/df/virt-df"
 
 "$vdf" --machine-readable > "$t/facts"

@@ -11,8 +11,7 @@ img="$(multifs_image)"
 expected="$(multifs_expected)"
 name="$(basename "$img")"
 before="$(sha256_of "$img")"
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
+test_tmpdir
 
 vdf="$top_builddir/df/virt-df"
 

@@ -13,11 +13,8 @@ set -e
 virt_df="$top_builddir/df/virt-df"
 requires test -x "$virt_df"
 
-tmp="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$tmp"
 # A private TMPDIR for virt-df, which must be empty again afterwards.
-mkdir "$tmp/tmpdir"
-export TMPDIR="$tmp/tmpdir"
+test_tmpdir --private-tmpdir tmp
 
 failed=0
 fail ()

@@ -9,8 +9,7 @@ requires_appliance
 
 multifs="$(multifs_image)"
 debian="$(debian_guest_image)"
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
+test_tmpdir
 vdf="$top_builddir/df/virt-df"
 
 # Two qcow2 clones of the multifs image: identical contents, cheap.

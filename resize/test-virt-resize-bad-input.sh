@@ -8,10 +8,7 @@ set -e
 requires sfdisk --version
 requires mkfs.xfs -V
 
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
-mkdir "$t/tmp"
-export TMPDIR="$t/tmp"
+test_tmpdir --private-tmpdir
 vr="$top_builddir/resize/virt-resize"
 
 mbr_logical_image "$t/mbr.img"

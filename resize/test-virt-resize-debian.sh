@@ -10,10 +10,7 @@ requires python3 --version
 
 src="$(debian_guest_image)"
 manifest="$(debian_guest_manifest)"
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
-mkdir "$t/tmp"
-export TMPDIR="$t/tmp"
+test_tmpdir --private-tmpdir
 vr="$top_builddir/resize/virt-resize"
 
 src_sum="$(sha256_of "$src")"

@@ -11,10 +11,7 @@ requires sfdisk --version
 requires sgdisk --version
 requires xfs_db -V
 
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
-mkdir "$t/tmp"
-export TMPDIR="$t/tmp"
+test_tmpdir --private-tmpdir
 vr="$top_builddir/resize/virt-resize"
 
 gpt_image "$t/gpt.img"

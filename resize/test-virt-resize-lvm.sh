@@ -8,10 +8,7 @@ requires_appliance
 
 src="$(debian_lvm_guest_image)"
 manifest="$(debian_lvm_guest_manifest)"
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
-mkdir "$t/tmp"
-export TMPDIR="$t/tmp"
+test_tmpdir --private-tmpdir
 vr="$top_builddir/resize/virt-resize"
 vdf="$top_builddir/df/virt-df"
 

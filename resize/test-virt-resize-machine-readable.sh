@@ -6,8 +6,7 @@ source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
 
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
+test_tmpdir
 vr="$top_builddir/resize/virt-resize"
 
 "$vr" --machine-readable > "$t/facts"

@@ -8,10 +8,7 @@ set -e
 requires_appliance
 
 src="$(multifs_image)"
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
-mkdir "$t/tmp"
-export TMPDIR="$t/tmp"
+test_tmpdir --private-tmpdir
 vr="$top_builddir/resize/virt-resize"
 vdf="$top_builddir/df/virt-df"
 

@@ -7,10 +7,8 @@ source "$srcdir/test-images.sh"
 set -e
 requires sfdisk --version
 
-t="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$t"
-mkdir "$t/tmp"
-export TMPDIR="$t/tmp" LIBGUESTFS_HV=/bin/false
+test_tmpdir --private-tmpdir
+export LIBGUESTFS_HV=/bin/false
 vr="$top_builddir/resize/virt-resize"
 
 mbr_logical_image "$t/mbr.img"

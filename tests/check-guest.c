@@ -19,12 +19,11 @@
  */
 #include <config.h>
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mkimage-common.h"
+#include "images/mkimage-common.h"
 
 /* Mount every filesystem of ROOT read-only, parents before children:
  * inspect_get_mountpoints returns pairs in no particular order, and a
@@ -94,21 +93,10 @@ print_statvfs (guestfs_h *g)
 
   CHECK_PTR (fses = guestfs_list_filesystems (g));
   for (i = 0; fses[i] != NULL; i += 2) {
-    MK_CLEANUP_FREE char *canon = NULL;
-    struct guestfs_statvfs *s;
-
     if (strcmp (fses[i + 1], "swap") == 0 ||
         strcmp (fses[i + 1], "unknown") == 0)
       continue;
-    CHECK_PTR (canon = guestfs_canonical_device_name (g, fses[i]));
-    CHECK (guestfs_mount_ro (g, fses[i], "/"));
-    CHECK_PTR (s = guestfs_statvfs (g, "/"));
-    printf ("%s\t%" PRIi64 "\t%" PRIi64 "\t%" PRIi64 "\t%" PRIi64
-            "\t%" PRIi64 "\t%" PRIi64 "\t%" PRIi64 "\n",
-            canon, s->bsize, s->frsize, s->blocks, s->bfree, s->bavail,
-            s->files, s->ffree);
-    guestfs_free_statvfs (s);
-    CHECK (guestfs_umount (g, "/"));
+    mk_print_statvfs (g, stdout, fses[i]);
   }
   return 0;
 }

@@ -97,65 +97,185 @@ fi
 # ---------------------------------------------------------------------
 # Cached images.
 
-# _gk_stamp FILE...: short hash of the builder sources, so editing a
-# builder rebuilds its image.
-_gk_stamp ()
-{
-  cat "$@" | sha256sum | cut -c1-12
-}
+_gk_images="$top_srcdir/tests/images"
 
-# _gk_helper NAME: path of a program built in tests/, building it if a
-# test runs before tests/ was built (make check recurses df/ first).
+# _gk_helper NAME: path of a program built in tests/ (NAME may be in a
+# subfolder: images/mkimage-debian), brought up to date first.  Images
+# are cached under a hash of their builders' sources, so a stale binary
+# would file an old image under a new name; and a test may run before
+# tests/ was built (make check recurses lib/ and tests/ first, but a
+# test run by hand does not).  The outer make's MAKEFLAGS names a
+# jobserver this script does not have: drop it.
 _gk_helper ()
 {
-  local prog="$top_builddir/tests/$1"
-  if [ ! -x "$prog" ]; then
-    flock "$top_builddir/tests/.build.lock" \
-          make -s -C "$top_builddir/tests" "$1" >&2 || return 1
+  local dir="$top_builddir/tests"
+  if ! env -u MAKEFLAGS -u MFLAGS make -q -C "$dir" "$1" 2>/dev/null; then
+    flock "$dir/.build.lock" \
+          env -u MAKEFLAGS -u MFLAGS make -s -C "$dir" "$1" >&2 || return 1
   fi
-  echo "$prog"
+  echo "$dir/$1"
 }
 
-# _gk_prune PATTERN KEEP...: remove other versions of a cached image that
-# nobody has touched for an hour (a test elsewhere may still use them).
+# _gk_run_helper NAME ARG...: build tests/NAME if needed and run it.
+_gk_run_helper ()
+{
+  local prog
+  prog="$(_gk_helper "$1")" || return 1
+  shift
+  "$prog" "$@"
+}
+
+# cached_image NAME.EXT [--also EXT2]... SOURCE... -- COMMAND [ARG...]
+#
+# The one way a test gets a cached build product (image, tarball):
+# prints $GUESTKIT_TEST_CACHE/NAME-STAMP.EXT, building it first if
+# needed.  STAMP hashes the SOURCE files, the builder's code and inputs,
+# so editing a builder files its product under a new name and a stale
+# one is never used.
+#
+# To build, COMMAND ARG... OUT.EXT [OUT.EXT2...] runs in a private
+# temporary directory in the cache and writes the product and, for each
+# --also EXT2, a companion file (e.g. a manifest) that ends up as
+# NAME-STAMP.EXT2.  This happens under a lock per NAME, so tests running
+# in parallel wait while one of them builds and then use its result.
+# The companions are renamed into place first and the product last,
+# each atomically: a product that exists is complete, and so are its
+# companions.  COMMAND's exit status is returned (77: skip the test).
+#
+# Versions of NAME with another stamp (another checkout, an edited
+# builder) that nobody has used for an hour are removed then.
+cached_image ()
+{
+  local product="$1" name ext stamp cache="$GUESTKIT_TEST_CACHE"
+  local also=() sources=() r=0
+  shift
+  name="${product%.*}"
+  ext="${product##*.}"
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    case "$1" in
+      --also) also+=("$2"); shift 2 ;;
+      *) sources+=("$1"); shift ;;
+    esac
+  done
+  if [ "${1:-}" != -- ] || [ $# -lt 2 ]; then
+    echo "usage: cached_image NAME.EXT [--also EXT]... SOURCE..." \
+         "-- COMMAND [ARG...]" >&2
+    return 1
+  fi
+  shift
+  stamp="$(cat "${sources[@]}" | sha256sum | cut -c1-12)" || return 1
+  if [ ! -f "$cache/$name-$stamp.$ext" ]; then
+    mkdir -p "$cache"
+    (
+      flock 9
+      [ -f "$cache/$name-$stamp.$ext" ] ||
+        _gk_build_cached "$cache" "$name" "$stamp" "$ext" "${also[@]}" \
+                         -- "$@"
+    ) 9> "$cache/$name.lock" || r=$?
+    [ $r -eq 0 ] || return $r
+  fi
+  # Tells _gk_prune (elsewhere) that this version is in use; the
+  # product itself is never touched: tests check it does not change.
+  touch "$cache/$name-$stamp.used" 2>/dev/null || :
+  echo "$cache/$name-$stamp.$ext"
+}
+
+# _gk_build_cached CACHE NAME STAMP EXT [EXT2...] -- COMMAND...: the
+# build step of cached_image, run with the NAME lock held.
+_gk_build_cached ()
+{
+  local cache="$1" name="$2" stamp="$3" ext="$4" also=() e outs tmpd
+  local start=$SECONDS
+  shift 4
+  while [ "$1" != -- ]; do also+=("$1"); shift; done
+  shift
+  # Left by builds that were killed: no one else holds the lock.
+  rm -rf "$cache/$name-"????????????.build.*
+  tmpd="$(mktemp -d "$cache/$name-$stamp.build.XXXXXX")" || return 1
+  (
+    trap 'rm -rf "$tmpd"' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    outs=("$tmpd/$name-$stamp.$ext")
+    for e in "${also[@]}"; do outs+=("$tmpd/$name-$stamp.$e"); done
+    echo "building $cache/$name-$stamp.$ext ..." >&2
+    "$@" "${outs[@]}" >&2 || exit $?
+    for e in "${outs[@]}"; do
+      if [ ! -f "$e" ]; then
+        echo "cached_image: $* did not write $(basename "$e")" >&2
+        exit 1
+      fi
+    done
+    for e in "${outs[@]:1}" "${outs[0]}"; do
+      mv -f "$e" "$cache/" || exit 1
+    done
+    echo "built $name-$stamp.$ext in $((SECONDS - start)) s" >&2
+  ) || return $?
+  _gk_prune "$cache" "$name" "$stamp" "$ext" "${also[@]}"
+}
+
+# _gk_prune CACHE NAME STAMP EXT [EXT2...]: remove the other versions of
+# NAME that nobody has used (see cached_image) for an hour.
 _gk_prune ()
 {
-  local pattern="$1" f k keep
-  shift
-  for f in $GUESTKIT_TEST_CACHE/$pattern; do
+  local cache="$1" name="$2" keep="$3" ext="$4" f s e used
+  shift 4
+  for f in "$cache/$name-"????????????."$ext"; do
     [ -e "$f" ] || continue
-    keep=
-    for k in "$@"; do [ "$f" = "$k" ] && keep=1; done
-    if [ -z "$keep" ] && [ -n "$(find "$f" -maxdepth 0 -mmin +60)" ]; then
-      rm -f "$f"
+    s="${f%."$ext"}"
+    s="${s##*-}"
+    [ "$s" != "$keep" ] || continue
+    used="$cache/$name-$s.used"
+    [ -e "$used" ] || used="$f"
+    if [ -n "$(find "$used" -maxdepth 0 -mmin +60)" ]; then
+      for e in "$ext" "$@" used; do
+        rm -f "$cache/$name-$s.$e"
+      done
     fi
   done
 }
 
+# debian_rootfs_tarball: the debootstrap tree of the Debian guests.
+debian_rootfs_tarball ()
+{
+  cached_image debian12-rootfs.tar "$_gk_images/make-debian-rootfs.sh" \
+    -- bash "$_gk_images/make-debian-rootfs.sh"
+}
+
+# debian_lvm_rootfs_tarball: the same plus lvm2 (installed on the host).
+debian_lvm_rootfs_tarball ()
+{
+  cached_image debian12lvm-rootfs.tar \
+    "$_gk_images/make-debian-rootfs.sh" \
+    "$_gk_images/make-debian-lvm-rootfs.sh" \
+    -- _gk_build_lvm_rootfs
+}
+_gk_build_lvm_rootfs ()
+{
+  local base
+  base="$(debian_rootfs_tarball)" || return 1
+  bash "$_gk_images/make-debian-lvm-rootfs.sh" "$base" "$@"
+}
+
+# The Debian images' stamps cover their rootfs builders too, so the
+# tarballs are only needed (and built) when an image is.
+_gk_debian_sources=("$_gk_images/make-debian-rootfs.sh"
+                    "$_gk_images/mkimage-common.h"
+                    "$_gk_images/mkimage-common.c")
+
 # debian_guest_image: print the path of the Debian 12 guest image (raw),
-# building it first if needed.  Parallel tests wait on a lock while one
-# of them builds it.  Use the image read-only or copy it.
+# building it first if needed.  Use the image read-only or copy it.
 debian_guest_image ()
 {
-  local stamp img mkimage
-  stamp="$(_gk_stamp "$top_srcdir/tests/make-debian-guest.sh" \
-                     "$top_srcdir/tests/mkimage-debian.c" \
-                     "$top_srcdir/tests/mkimage-common.h")"
-  img="$GUESTKIT_TEST_CACHE/debian12-$stamp.img"
-  if [ ! -f "$img" ]; then
-    mkimage="$(_gk_helper mkimage-debian)" || return 1
-    mkdir -p "$GUESTKIT_TEST_CACHE"
-    (
-      flock 9
-      if [ ! -f "$img" ]; then
-        MKIMAGE_DEBIAN="$mkimage" \
-          bash "$top_srcdir/tests/make-debian-guest.sh" "$img" >&2
-        _gk_prune 'debian12-*.img' "$img"
-        _gk_prune 'debian12-*.manifest' "${img%.img}.manifest"
-      fi
-    ) 9> "$GUESTKIT_TEST_CACHE/debian12.lock" || return 1
-  fi
-  echo "$img"
+  cached_image debian12.img --also manifest \
+    "${_gk_debian_sources[@]}" "$_gk_images/mkimage-debian.c" \
+    -- _gk_build_debian_guest
+}
+_gk_build_debian_guest ()
+{
+  local rootfs
+  rootfs="$(debian_rootfs_tarball)" || return 1
+  _gk_run_helper images/mkimage-debian "$rootfs" "$@"
 }
 
 # debian_guest_manifest: "PATH<TAB>SHA256" of the known files in the
@@ -163,7 +283,7 @@ debian_guest_image ()
 debian_guest_manifest ()
 {
   local img
-  img="$(debian_guest_image)" || return 1
+  img="$(debian_guest_image)" || return $?
   echo "${img%.img}.manifest"
 }
 
@@ -173,26 +293,16 @@ debian_guest_manifest ()
 # if needed.  Use it read-only (format qcow2) or copy it.
 debian_lvm_guest_image ()
 {
-  local stamp img mkimage
-  stamp="$(_gk_stamp "$top_srcdir/tests/make-debian-lvm-guest.sh" \
-                     "$top_srcdir/tests/make-debian-guest.sh" \
-                     "$top_srcdir/tests/mkimage-debian-lvm.c" \
-                     "$top_srcdir/tests/mkimage-common.h")"
-  img="$GUESTKIT_TEST_CACHE/debian12lvm-$stamp.qcow2"
-  if [ ! -f "$img" ]; then
-    mkimage="$(_gk_helper mkimage-debian-lvm)" || return 1
-    mkdir -p "$GUESTKIT_TEST_CACHE"
-    (
-      flock 9
-      if [ ! -f "$img" ]; then
-        MKIMAGE_DEBIAN_LVM="$mkimage" \
-          bash "$top_srcdir/tests/make-debian-lvm-guest.sh" "$img" >&2
-        _gk_prune 'debian12lvm-*.qcow2' "$img"
-        _gk_prune 'debian12lvm-*.manifest' "${img%.qcow2}.manifest"
-      fi
-    ) 9> "$GUESTKIT_TEST_CACHE/debian12lvm.lock" || return 1
-  fi
-  echo "$img"
+  cached_image debian12lvm.qcow2 --also manifest \
+    "${_gk_debian_sources[@]}" "$_gk_images/make-debian-lvm-rootfs.sh" \
+    "$_gk_images/mkimage-debian-lvm.c" \
+    -- _gk_build_debian_lvm_guest
+}
+_gk_build_debian_lvm_guest ()
+{
+  local rootfs
+  rootfs="$(debian_lvm_rootfs_tarball)" || return 1
+  _gk_run_helper images/mkimage-debian-lvm "$rootfs" "$@"
 }
 
 # debian_lvm_guest_manifest: "PATH<TAB>SHA256" of the known files in the
@@ -201,7 +311,7 @@ debian_lvm_guest_image ()
 debian_lvm_guest_manifest ()
 {
   local img
-  img="$(debian_lvm_guest_image)" || return 1
+  img="$(debian_lvm_guest_image)" || return $?
   echo "${img%.qcow2}.manifest"
 }
 
@@ -210,32 +320,10 @@ debian_lvm_guest_manifest ()
 # Exits 77 (skip) if the appliance cannot make one of the filesystems.
 multifs_image ()
 {
-  local stamp img mkimage r=0
-  stamp="$(_gk_stamp "$top_srcdir/tests/mkimage-multifs.c" \
-                     "$top_srcdir/tests/mkimage-common.h")"
-  img="$GUESTKIT_TEST_CACHE/multifs-$stamp.img"
-  if [ ! -f "$img" ]; then
-    mkimage="$(_gk_helper mkimage-multifs)" || return 1
-    mkdir -p "$GUESTKIT_TEST_CACHE"
-    (
-      flock 9
-      if [ ! -f "$img" ]; then
-        rm -f "$img.tmp" "${img%.img}.expected.tmp"
-        "$mkimage" "$img.tmp" "${img%.img}.expected.tmp" >&2 || exit $?
-        mv "${img%.img}.expected.tmp" "${img%.img}.expected"
-        mv "$img.tmp" "$img"
-        _gk_prune 'multifs-*.img' "$img"
-        _gk_prune 'multifs-*.expected' "${img%.img}.expected"
-      fi
-    ) 9> "$GUESTKIT_TEST_CACHE/multifs.lock" || r=$?
-    if [ $r -eq 77 ]; then
-      exit 77
-    elif [ $r -ne 0 ]; then
-      rm -f "$img.tmp" "${img%.img}.expected.tmp"
-      return 1
-    fi
-  fi
-  echo "$img"
+  cached_image multifs.img --also expected \
+    "$_gk_images/mkimage-multifs.c" "$_gk_images/mkimage-common.h" \
+    "$_gk_images/mkimage-common.c" \
+    -- _gk_run_helper images/mkimage-multifs
 }
 
 # multifs_expected: the statvfs figures of every filesystem of
@@ -244,7 +332,7 @@ multifs_image ()
 multifs_expected ()
 {
   local img
-  img="$(multifs_image)" || return 1
+  img="$(multifs_image)" || return $?
   echo "${img%.img}.expected"
 }
 
@@ -274,12 +362,34 @@ sha256_of ()
   sha256sum "$1" | cut -d' ' -f1
 }
 
-# make_test_tmpdir: a fresh directory, removed at exit; prints its path.
-# Call as `d=$(make_test_tmpdir)` only with `cleanup_fn rm -rf "$d"`
-# afterwards (a subshell cannot register the cleanup itself).
-make_test_tmpdir ()
+# test_tmpdir [--private-tmpdir] [VAR]: the test prologue.  Makes a
+# fresh directory for this test alone, sets VAR (default: t) to its
+# path, and removes it when the test exits.  With --private-tmpdir, also
+# makes VAR/tmp and exports TMPDIR=VAR/tmp, so the tools' temporary
+# files land there too and assert_no_leftovers can check them.
+#
+# Call it in the test's own shell, not inside $(...), where the cleanup
+# would be registered in (and run at the exit of) a subshell.  The
+# directory is unique (mktemp), so tests running in parallel never share
+# one.
+test_tmpdir ()
 {
-  mktemp -d "${builddir:-/tmp}/tmp-$(basename "$0" .sh).XXXXXX"
+  # Prefixed: a local named like the caller's VAR would hide it.
+  local _gk_private= _gk_var=t _gk_dir
+  if [ "${1:-}" = --private-tmpdir ]; then
+    _gk_private=1
+    shift
+  fi
+  [ $# -eq 0 ] || _gk_var="$1"
+  _gk_dir="$(mktemp -d \
+               "${builddir:-/tmp}/tmp-$(basename "$0" .sh).XXXXXX")" ||
+    return 1
+  cleanup_fn rm -rf "$_gk_dir"
+  printf -v "$_gk_var" '%s' "$_gk_dir"
+  if [ -n "$_gk_private" ]; then
+    mkdir "$_gk_dir/tmp" || return 1
+    export TMPDIR="$_gk_dir/tmp"
+  fi
 }
 
 # assert_no_leftovers DIR: fail if DIR has anything in it (e.g. a tool's

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mkimage-common.h"
+#include "images/mkimage-common.h"
 
 int
 main (int argc, char *argv[])

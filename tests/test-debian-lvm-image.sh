@@ -26,8 +26,7 @@ echo "$info" | grep -q '"virtual-size": 2684354560,'
 
 # The partition table, read on the host from a raw copy of the first
 # MiB (both partitions are primary, so the MBR is all there is).
-d="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$d"
+test_tmpdir d
 qemu-img dd -f qcow2 -O raw if="$img" of="$d/head" bs=1M count=1
 truncate -s 2684354560 "$d/head"
 table="$(sfdisk -d "$d/head")"

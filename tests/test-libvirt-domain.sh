@@ -7,8 +7,7 @@ source "$srcdir/../tests/functions.sh"
 requires which virsh
 requires start_libvirtd
 
-d="$(make_test_tmpdir)"
-cleanup_fn rm -rf "$d"
+test_tmpdir d
 truncate -s 10M "$d/a.img"
 qemu-img create -q -f qcow2 "$d/b.qcow2" 10M
 

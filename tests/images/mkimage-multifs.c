@@ -18,7 +18,6 @@
  */
 #include <config.h>
 
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,24 +144,9 @@ write_expected (guestfs_h *g, const char *expected)
     perror (expected);
     exit (EXIT_FAILURE);
   }
-  for (i = 0; i < NR_FS; ++i) {
-    struct guestfs_statvfs *s;
-    MK_CLEANUP_FREE char *canon = NULL;
-
-    if (filesystems[i].type == NULL)
-      continue;
-    CHECK_PTR (canon = guestfs_canonical_device_name (g,
-                                                      filesystems[i].device));
-    CHECK (guestfs_mount_ro (g, filesystems[i].device, "/"));
-    CHECK_PTR (s = guestfs_statvfs (g, "/"));
-    fprintf (fp,
-             "%s\t%" PRIi64 "\t%" PRIi64 "\t%" PRIi64 "\t%" PRIi64
-             "\t%" PRIi64 "\t%" PRIi64 "\t%" PRIi64 "\n",
-             canon, s->bsize, s->frsize, s->blocks, s->bfree, s->bavail,
-             s->files, s->ffree);
-    guestfs_free_statvfs (s);
-    CHECK (guestfs_umount (g, "/"));
-  }
+  for (i = 0; i < NR_FS; ++i)
+    if (filesystems[i].type != NULL)
+      mk_print_statvfs (g, fp, filesystems[i].device);
   if (fclose (fp) == EOF) {
     perror (expected);
     exit (EXIT_FAILURE);
@@ -183,12 +167,7 @@ main (int argc, char *argv[])
   output = argv[1];
   expected = argv[2];
 
-  mk_step ("creating %s (sparse raw, %" PRIi64 " MiB)",
-           output, DISK_SIZE / MiB);
-  CHECK_PTR (g = guestfs_create ());
-  CHECK (guestfs_disk_create (g, output, "raw", DISK_SIZE, -1));
-  guestfs_close (g);
-  g = mk_launch (output, 0);
+  g = mk_create_and_launch (output, "raw", DISK_SIZE);
 
   require_features (g);
   partition (g);
