@@ -4,7 +4,6 @@
 # A real libvirt daemon for the shut-off case, libvirt's test driver for
 # a running domain (starting a real guest would take minutes under TCG).
 source "$srcdir/../tests/functions.sh"
-source "$srcdir/../tests/libvirtd.sh"
 source "$srcdir/test-images.sh"
 set -e
 requires which libvirtd virsh

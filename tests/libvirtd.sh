@@ -1,60 +1,127 @@
-# guestkit test harness: a libvirt daemon and throw-away test domains.
+# guestkit test harness: a libvirt daemon per test, and throw-away test
+# domains.
 #
 # Sourced by functions.sh (it uses cleanup_fn from there).
 #
-#   requires start_libvirtd            # skip unless libvirtd answers
+#   requires start_libvirtd            # skip unless a daemon can start
 #   define_test_domain foo disk.img    # sets $test_domain=gktest-foo-PID
 #   define_test_domain bar a.qcow2 qcow2 b.img raw
+#   virsh -c "$GUESTKIT_TEST_LIBVIRT_URI" ...
 #
-# Domains are defined, never started, on qemu:///system, named
-# gktest-NAME-PID so that parallel tests (and parallel build trees) do
-# not collide; each is undefined when its test exits.  Domains left by a
-# killed test (its PID gone) are swept by the next define.
+# Each test gets a qemu:///system daemon of its own, with its own socket
+# and state: tests running in parallel (and the machine's own libvirtd,
+# if any) never see each other's domains, so "every domain" means the
+# test's domains, and nothing is left defined on the machine.  Domains
+# are defined, never started.  Set GUESTKIT_TEST_LIBVIRT_URI beforehand
+# to use an existing daemon instead (shared: domains are then named
+# gktest-NAME-PID, and those of killed tests are swept by the next
+# define).
 
-: "${GUESTKIT_TEST_LIBVIRT_URI:=qemu:///system}"
-export GUESTKIT_TEST_LIBVIRT_URI
-
+# _gk_virsh ARGS...
 _gk_virsh ()
 {
   virsh -q -c "$GUESTKIT_TEST_LIBVIRT_URI" "$@"
 }
 
-# start_libvirtd: make sure a daemon answers on qemu:///system, starting
-# `libvirtd -d` if needed (the machine may not run systemd, so nothing
-# else will).  Returns 1 if it cannot.
+# start_libvirtd: make sure this test has a daemon answering on
+# $GUESTKIT_TEST_LIBVIRT_URI (exported), starting a private one if the
+# variable is unset.  Returns 1 if it cannot.  Call it in the test's own
+# shell: the daemon is stopped when the test exits.
 start_libvirtd ()
 {
-  local i
-  if _gk_virsh uri >/dev/null 2>&1; then
-    return 0
-  fi
-  if [ "$(id -u)" -ne 0 ] || ! command -v libvirtd >/dev/null; then
-    echo "start_libvirtd: need root and libvirtd" \
-         "(apt-get install libvirt-daemon-system)" >&2
+  local dir i pid
+  if [ -n "${GUESTKIT_TEST_LIBVIRT_URI:-}" ]; then
+    if _gk_virsh uri >/dev/null 2>&1; then
+      return 0
+    fi
+    echo "start_libvirtd: nothing answers on $GUESTKIT_TEST_LIBVIRT_URI" >&2
     return 1
   fi
+  if [ "$(id -u)" -ne 0 ] || ! command -v libvirtd >/dev/null ||
+     ! command -v unshare >/dev/null; then
+    echo "start_libvirtd: need root, libvirtd" \
+         "(apt-get install libvirt-daemon-system) and unshare" >&2
+    return 1
+  fi
+  _gk_libvirtd_prepare || return 1
+  # In /run, not under the build tree: a socket path must fit in 108
+  # bytes.
+  dir="$(mktemp -d /run/gk-libvirtd.XXXXXX)" || return 1
+  echo $$ > "$dir/owner"
+  cat > "$dir/libvirtd.conf" <<EOF
+# guestkit test harness: a private daemon (tests/libvirtd.sh).
+unix_sock_dir = "$dir"
+unix_sock_ro_perms = "0700"
+unix_sock_rw_perms = "0700"
+auth_unix_ro = "none"
+auth_unix_rw = "none"
+EOF
+  # A private mount namespace with empty tmpfs over libvirt's fixed
+  # state and configuration directories: the daemon sees no other
+  # daemon's domains, networks or hooks, and its own vanish with it.
+  # It dies with this shell, even if the test is killed (pdeathsig).
+  setpriv --pdeathsig TERM \
+    unshare --mount --propagation private -- /bin/sh -c '
+      for d in /etc/libvirt /run/libvirt /var/lib/libvirt \
+               /var/cache/libvirt /var/log/libvirt; do
+        mkdir -p "$d" &&
+          mount -t tmpfs -o mode=0755 gk-libvirtd "$d" || exit 1
+      done
+      exec libvirtd -f "$1/libvirtd.conf" -p "$1/libvirtd.pid"
+    ' gk-libvirtd "$dir" </dev/null > "$dir/libvirtd.log" 2>&1 &
+  pid=$!
+  cleanup_fn _gk_stop_libvirtd "$pid" "$dir"
+  GUESTKIT_TEST_LIBVIRT_URI="qemu:///system?socket=$dir/libvirt-sock"
+  export GUESTKIT_TEST_LIBVIRT_URI
+  for (( i = 0; i < 300; ++i )); do
+    _gk_virsh uri >/dev/null 2>&1 && return 0
+    if ! kill -0 "$pid" 2>/dev/null; then
+      break
+    fi
+    sleep 0.1
+  done
+  echo "start_libvirtd: the private libvirtd does not answer:" >&2
+  tail -n 20 "$dir/libvirtd.log" >&2
+  return 1
+}
+
+# _gk_libvirtd_prepare: what the package's postinst normally provides
+# (the qemu driver will not start without its user), once per machine,
+# and the directories of daemons whose tests were killed.
+_gk_libvirtd_prepare ()
+{
+  local d owner
   (
-    # Only one test starts the daemon; the others wait here.
     flock 9
-    _gk_virsh uri >/dev/null 2>&1 && exit 0
-    # What the package's postinst and systemd units normally provide.
     getent group kvm >/dev/null || groupadd -r kvm
     getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
     getent group libvirt >/dev/null || groupadd -r libvirt
     getent passwd libvirt-qemu >/dev/null ||
       useradd -r -g libvirt-qemu -G kvm -d /var/lib/libvirt \
               -s /usr/sbin/nologin libvirt-qemu
-    mkdir -p /run/libvirt /var/lib/libvirt/qemu /var/lib/libvirt/images \
-             /var/log/libvirt/qemu /var/cache/libvirt/qemu /etc/libvirt/qemu
-    libvirtd -d
-    for (( i = 0; i < 60; ++i )); do
-      _gk_virsh uri >/dev/null 2>&1 && exit 0
-      sleep 0.5
-    done
-    echo "start_libvirtd: libvirtd started but does not answer on" \
-         "$GUESTKIT_TEST_LIBVIRT_URI" >&2
-    exit 1
-  ) 9> /run/guestkit-test-libvirtd.lock
+  ) 9> /run/guestkit-test-libvirtd.lock || return 1
+  for d in /run/gk-libvirtd.*; do
+    [ -f "$d/owner" ] || continue
+    owner="$(cat "$d/owner" 2>/dev/null)" || continue
+    if [ -n "$owner" ] && ! kill -0 "$owner" 2>/dev/null; then
+      rm -rf "$d"
+    fi
+  done
+}
+
+# _gk_stop_libvirtd PID DIR: stop a private daemon and remove its
+# directory (a cleanup_fn).
+_gk_stop_libvirtd ()
+{
+  local i
+  kill -TERM "$1" 2>/dev/null
+  for (( i = 0; i < 100; ++i )); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+  rm -rf "$2"
 }
 
 # _gk_xml_escape STRING
