@@ -6,8 +6,8 @@ set -e
 source "$srcdir/virt-resize"
 complete -p virt-resize | grep -q '_guestkit_virt_resize'
 
-tmpdir="$(mktemp -d "${TMPDIR:-/tmp}/complete-resize.XXXXXX")"
-trap 'rm -rf "$tmpdir"' EXIT
+source "$srcdir/../tests/functions.sh"
+test_tmpdir tmpdir
 
 # complete_words WORD...: what completing the last WORD offers, one per
 # line.  The cursor is at the end of the line.
