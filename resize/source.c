@@ -12,6 +12,7 @@
 
 #include "diskio/image.h"
 #include "diskio/qcow2-check.h"
+#include "ondisk/lvm-label.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"

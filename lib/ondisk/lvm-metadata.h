@@ -1,9 +1,9 @@
-/* guestkit: LVM2 physical volume labels and volume group metadata.
+/* guestkit: LVM2 volume group metadata: the text, and what it says.
  *
  * virt-resize checks --lv-expand names and tells what each LV holds
  * before launching anything.  A PV carries a text copy of its VG's
- * metadata; reading it on the host gives the VG, its LVs and where their
- * first extents live.
+ * metadata (found by lvm-label.h); parsing it on the host gives the VG,
+ * its LVs and where their first extents live.
  */
 
 #ifndef GUESTKIT_LVM_METADATA_H
@@ -12,8 +12,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "ondisk/reader.h"
 
 struct gk_lvm_segment {
   uint64_t start_extent;        /* in the LV */
@@ -50,21 +48,13 @@ struct gk_lvm_vg {
   struct gk_lvm_lv *lvs;
 };
 
-/* What the PV label of one device says. */
-struct gk_lvm_label {
-  char pv_id[39];               /* 32 chars with dashes: 6-4-4-4-4-4-6 */
-  uint64_t device_size;         /* bytes, as recorded in the label */
-  uint64_t data_offset;         /* bytes: first data area (pe_start) */
-};
-
-/* Read the PV at OFFSET (LENGTH bytes) and the newest VG metadata it
- * carries.  *VG_R is NULL for an orphan PV.  Returns 0, or -1 with
- * *ERRMSG (caller frees) if it is not a PV or the metadata is damaged.
+/* Parse the VG metadata text: LEN bytes at TEXT (a NUL byte ends it
+ * early; it need not be NUL-terminated).  Returns 0 with *VG_R set
+ * (free it with gk_lvm_vg_free), or -1 with *ERRMSG (caller frees).
+ * Nothing is printed.
  */
-extern int gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
-                           uint64_t offset, uint64_t length,
-                           struct gk_lvm_label *label,
-                           struct gk_lvm_vg **vg_r, char **errmsg);
+extern int gk_lvm_parse_metadata (const char *text, size_t len,
+                                  struct gk_lvm_vg **vg_r, char **errmsg);
 
 /* The byte offset, relative to the start of the PV whose metadata key
  * is PV_NAME, of the first byte of LV (its extent 0), if it is there.

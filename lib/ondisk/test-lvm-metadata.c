@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ondisk/lvm-label.h"
 #include "ondisk/lvm-metadata.h"
 #include "utils/tap.h"
 #include "ondisk/reader.h"

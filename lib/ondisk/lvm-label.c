@@ -1,0 +1,226 @@
+/* guestkit: read LVM2 PV labels and their metadata areas on the host
+ * (see lvm-label.h).
+ *
+ * Layout, from the LVM2 on-disk format: a 512 byte label in one of the
+ * first four sectors ("LABELONE", type "LVM2 001") holds the PV header
+ * (UUID, device size, lists of data and metadata areas).  Each metadata
+ * area starts with a 512 byte header whose first location points at the
+ * newest copy of the VG's text metadata inside a circular buffer, which
+ * lvm-metadata.c parses.
+ */
+#include <config.h>
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ondisk/byteorder.h"
+#include "ondisk/lvm-label.h"
+#include "ondisk/lvm-metadata.h"
+#include "ondisk/reader.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+
+#define SECTOR 512
+#define LABEL_SCAN_SECTORS 4
+#define MDA_HEADER_SIZE 512
+#define LVM_CRC_INIT 0xf597a6cf
+#define MDA_MAGIC " LVM2 x[5A%r0N*>"
+#define RAW_LOCN_IGNORED 0x1
+/* Anything larger is not metadata LVM would have written. */
+#define MAX_METADATA_SIZE (64u << 20)
+
+/* LVM's checksum is CRC-32 with its own initial value and no final
+ * inversion.
+ */
+static uint32_t
+lvm_crc (uint32_t crc, const uint8_t *p, size_t n)
+{
+  return gk_crc32_update (crc, p, n);
+}
+
+/* "abcdef...": 32 characters shown 6-4-4-4-4-4-6 as LVM prints them. */
+static void
+format_uuid (const uint8_t *raw, char out[39])
+{
+  static const int groups[] = { 6, 4, 4, 4, 4, 4, 6 };
+  size_t o = 0, i = 0;
+
+  for (int g = 0; g < 7; ++g) {
+    if (g > 0)
+      out[o++] = '-';
+    for (int k = 0; k < groups[g]; ++k)
+      out[o++] = raw[i++];
+  }
+  out[o] = '\0';
+}
+
+/* ---- The on-disk structures ---- */
+
+/* One metadata area: its newest VG copy, or NULL with *ERRMSG unset if
+ * the area holds none (an orphan PV, or an ignored copy).
+ */
+static int
+read_mda (gk_pread_fn pread, void *opaque, uint64_t offset,
+          uint64_t length, uint64_t mda_start, uint64_t mda_size,
+          struct gk_lvm_vg **vg_r, char **errmsg)
+{
+  uint8_t h[MDA_HEADER_SIZE];
+  uint64_t loff, lsize, first;
+  uint32_t lcrc, lflags;
+  CLEANUP_FREE char *text = NULL;
+
+  *vg_r = NULL;
+  if (mda_size < 2 * MDA_HEADER_SIZE || mda_start + mda_size > length) {
+    *errmsg = xasprintf ("LVM metadata area at %" PRIu64 " (%" PRIu64
+                         " bytes) lies outside the device",
+                         mda_start, mda_size);
+    return -1;
+  }
+  if (pread (opaque, h, sizeof h, offset + mda_start) == -1) {
+    *errmsg = xstrdup ("could not read the LVM metadata area");
+    return -1;
+  }
+  if (memcmp (h + 4, MDA_MAGIC, 16) != 0 || gk_le32 (h + 20) != 1) {
+    *errmsg = xasprintf ("no LVM metadata header at %" PRIu64, mda_start);
+    return -1;
+  }
+  if (lvm_crc (LVM_CRC_INIT, h + 4, sizeof h - 4) != gk_le32 (h)) {
+    *errmsg = xasprintf ("LVM metadata header at %" PRIu64
+                         " has a bad checksum", mda_start);
+    return -1;
+  }
+
+  /* raw_locn[0] at 40: the current copy. */
+  loff = gk_le64 (h + 40);
+  lsize = gk_le64 (h + 48);
+  lcrc = gk_le32 (h + 56);
+  lflags = gk_le32 (h + 60);
+  if (loff == 0 || lsize == 0 || (lflags & RAW_LOCN_IGNORED))
+    return 0;
+  if (loff < MDA_HEADER_SIZE || loff >= mda_size ||
+      lsize > mda_size - MDA_HEADER_SIZE || lsize > MAX_METADATA_SIZE) {
+    *errmsg = xasprintf ("LVM metadata location out of range "
+                         "(offset %" PRIu64 ", size %" PRIu64 ")",
+                         loff, lsize);
+    return -1;
+  }
+
+  /* The buffer is circular: text running past its end goes on just
+   * after the header.
+   */
+  text = xmalloc (lsize + 1);
+  first = lsize;
+  if (loff + lsize > mda_size)
+    first = mda_size - loff;
+  if (pread (opaque, text, first, offset + mda_start + loff) == -1 ||
+      (first < lsize &&
+       pread (opaque, text + first, lsize - first,
+              offset + mda_start + MDA_HEADER_SIZE) == -1)) {
+    *errmsg = xstrdup ("could not read the LVM metadata text");
+    return -1;
+  }
+  text[lsize] = '\0';
+  if (lvm_crc (LVM_CRC_INIT, (uint8_t *) text, lsize) != lcrc) {
+    *errmsg = xstrdup ("LVM metadata text has a bad checksum");
+    return -1;
+  }
+
+  return gk_lvm_parse_metadata (text, lsize, vg_r, errmsg);
+}
+
+int
+gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
+                uint64_t offset, uint64_t length,
+                struct gk_lvm_label *label,
+                struct gk_lvm_vg **vg_r, char **errmsg)
+{
+  uint8_t buf[LABEL_SCAN_SECTORS * SECTOR];
+  const uint8_t *l = NULL, *pvh, *p, *end;
+  uint32_t pvh_off;
+  bool first_da = true;
+  struct gk_lvm_vg *best = NULL;
+
+  *vg_r = NULL;
+  *errmsg = NULL;
+  memset (label, 0, sizeof *label);
+  if (length < sizeof buf) {
+    *errmsg = xstrdup ("too small to be an LVM physical volume");
+    return -1;
+  }
+  if (pread (opaque, buf, sizeof buf, offset) == -1) {
+    *errmsg = xstrdup ("could not read the LVM label");
+    return -1;
+  }
+  for (int s = 0; s < LABEL_SCAN_SECTORS; ++s) {
+    const uint8_t *c = buf + s * SECTOR;
+    if (memcmp (c, "LABELONE", 8) == 0 && gk_le64 (c + 8) == (uint64_t) s &&
+        memcmp (c + 24, "LVM2 001", 8) == 0) {
+      l = c;
+      break;
+    }
+  }
+  if (l == NULL) {
+    *errmsg = xstrdup ("no LVM2 label: not an LVM physical volume");
+    return -1;
+  }
+  if (lvm_crc (LVM_CRC_INIT, l + 20, SECTOR - 20) != gk_le32 (l + 16)) {
+    *errmsg = xstrdup ("the LVM label has a bad checksum");
+    return -1;
+  }
+  pvh_off = gk_le32 (l + 20);
+  if (pvh_off < 32 || pvh_off + 40 + 16 > SECTOR) {
+    *errmsg = xstrdup ("the LVM label's PV header is out of range");
+    return -1;
+  }
+
+  pvh = l + pvh_off;
+  for (int i = 0; i < 32; ++i)
+    if (!isalnum (pvh[i])) {
+      *errmsg = xstrdup ("the LVM label's PV UUID is not valid");
+      return -1;
+    }
+  format_uuid (pvh, label->pv_id);
+  label->device_size = gk_le64 (pvh + 32);
+
+  /* Data areas then metadata areas, each list ending at offset 0. */
+  p = pvh + 40;
+  end = l + SECTOR;
+  for (; p + 16 <= end && gk_le64 (p) != 0; p += 16)
+    if (first_da) {
+      label->data_offset = gk_le64 (p);
+      first_da = false;
+    }
+  p += 16;
+  for (; p + 16 <= end && gk_le64 (p) != 0; p += 16) {
+    struct gk_lvm_vg *vg;
+    char *err = NULL;
+
+    if (read_mda (pread, opaque, offset, length, gk_le64 (p), gk_le64 (p + 8),
+                  &vg, &err) == -1) {
+      /* One damaged copy is fine if another is good. */
+      if (*errmsg == NULL)
+        *errmsg = err;
+      else
+        free (err);
+      continue;
+    }
+    if (vg && (best == NULL || vg->seqno > best->seqno)) {
+      gk_lvm_vg_free (best);
+      best = vg;
+    }
+    else
+      gk_lvm_vg_free (vg);
+  }
+
+  if (best) {
+    free (*errmsg);
+    *errmsg = NULL;
+  }
+  else if (*errmsg)
+    return -1;
+  *vg_r = best;
+  return 0;
+}
