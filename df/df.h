@@ -86,4 +86,17 @@ extern void df_print_guest (FILE *fp, const struct df_guest *guest,
 extern void df_print_footer (FILE *fp, const struct df_settings *s);
 extern void df_write_csv_field (FILE *fp, const char *field);
 
+/* guests.c */
+/* Every domain of the libvirt connection, sorted by name. */
+extern void df_add_all_domains (df_guest_list *guests,
+                                const struct gk_options *opts);
+/* The command line's drives as guests: -a disks form one guest (as
+ * upstream) unless PER_DISK; every -d is a guest of its own.
+ */
+extern void df_make_guests (df_guest_list *guests,
+                            const struct gk_options *opts, bool per_disk);
+extern void df_free_guests (df_guest_list *guests);
+/* True if there were guests and all of them failed. */
+extern bool df_all_failed (const df_guest_list *guests);
+
 #endif /* VIRT_DF_H */

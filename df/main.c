@@ -8,60 +8,48 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "appliance/fs-features.h"
-#include "libvirt/domain-xml.h"
-#include "libvirt/domains.h"
+#include "appliance/facts.h"
+#include "options/common.h"
 #include "options/options.h"
-#include "utils/alloc.h"
-#include "utils/cleanups.h"
 #include "utils/machine-readable.h"
 #include "utils/messages.h"
 #include "utils/vector.h"
 #include "df.h"
 
+/* virt-df's own long options; the shared ones are GK_OPT_*. */
 enum {
-  HELP_OPTION = CHAR_MAX + 1,
-  BLOCKSIZE_OPTION,
-  COLOR_OPTION,
-  CSV_OPTION,
-  ECHO_KEYS_OPTION,
-  FORMAT_OPTION,
+  CSV_OPTION = GK_OPT_TOOL_FIRST,
   JSON_OPTION,
-  KEY_OPTION,
-  KEYS_FROM_STDIN_OPTION,
-  LONG_OPTIONS,
-  MACHINE_READABLE_OPTION,
   ONE_PER_GUEST_OPTION,
   PER_DISK_OPTION,
-  SHORT_OPTIONS,
   UUID_OPTION,
 };
 
 static const char short_options[] = "a:c:d:hiP:qvVx";
 static const struct option long_options[] = {
   { "add",              required_argument, NULL, 'a' },
-  { "blocksize",        optional_argument, NULL, BLOCKSIZE_OPTION },
-  { "color",            no_argument,       NULL, COLOR_OPTION },
-  { "colors",           no_argument,       NULL, COLOR_OPTION },
-  { "colour",           no_argument,       NULL, COLOR_OPTION },
-  { "colours",          no_argument,       NULL, COLOR_OPTION },
+  { "blocksize",        optional_argument, NULL, GK_OPT_BLOCKSIZE },
+  { "color",            no_argument,       NULL, GK_OPT_COLOR },
+  { "colors",           no_argument,       NULL, GK_OPT_COLOR },
+  { "colour",           no_argument,       NULL, GK_OPT_COLOR },
+  { "colours",          no_argument,       NULL, GK_OPT_COLOR },
   { "connect",          required_argument, NULL, 'c' },
   { "csv",              no_argument,       NULL, CSV_OPTION },
   { "domain",           required_argument, NULL, 'd' },
-  { "echo-keys",        no_argument,       NULL, ECHO_KEYS_OPTION },
-  { "format",           optional_argument, NULL, FORMAT_OPTION },
-  { "help",             no_argument,       NULL, HELP_OPTION },
+  { "echo-keys",        no_argument,       NULL, GK_OPT_ECHO_KEYS },
+  { "format",           optional_argument, NULL, GK_OPT_FORMAT },
+  { "help",             no_argument,       NULL, GK_OPT_HELP },
   { "human-readable",   no_argument,       NULL, 'h' },
   { "inodes",           no_argument,       NULL, 'i' },
   { "json",             no_argument,       NULL, JSON_OPTION },
-  { "key",              required_argument, NULL, KEY_OPTION },
-  { "keys-from-stdin",  no_argument,       NULL, KEYS_FROM_STDIN_OPTION },
-  { "long-options",     no_argument,       NULL, LONG_OPTIONS },
-  { "machine-readable", optional_argument, NULL, MACHINE_READABLE_OPTION },
+  { "key",              required_argument, NULL, GK_OPT_KEY },
+  { "keys-from-stdin",  no_argument,       NULL, GK_OPT_KEYS_FROM_STDIN },
+  { "long-options",     no_argument,       NULL, GK_OPT_LONG_OPTIONS },
+  { "machine-readable", optional_argument, NULL, GK_OPT_MACHINE_READABLE },
   { "one-per-guest",    no_argument,       NULL, ONE_PER_GUEST_OPTION },
   { "per-disk",         no_argument,       NULL, PER_DISK_OPTION },
   { "quiet",            no_argument,       NULL, 'q' },
-  { "short-options",    no_argument,       NULL, SHORT_OPTIONS },
+  { "short-options",    no_argument,       NULL, GK_OPT_SHORT_OPTIONS },
   { "uuid",             no_argument,       NULL, UUID_OPTION },
   { "verbose",          no_argument,       NULL, 'v' },
   { "version",          no_argument,       NULL, 'V' },
@@ -111,179 +99,14 @@ usage (int status)
   exit (status);
 }
 
-/* The name upstream gives a guest made of -a disks: the basename of the
- * first disk (for a URI, the last element of its path), then one "+"
- * for each further disk.
- */
-static char *
-disks_display_name (const struct gk_drive *const *drives, size_t n)
-{
-  const struct gk_drive *d = drives[0];
-  const char *path = d->type == GK_DRIVE_URI ? d->path : d->arg;
-  const char *slash = strrchr (path, '/');
-  const char *base = slash && slash[1] ? slash + 1 : path;
-  char *name = xmalloc (strlen (base) + n);
-
-  strcpy (name, base);
-  for (size_t i = 1; i < n; ++i)
-    strcat (name, "+");
-  return name;
-}
-
-static void
-add_disk_guest (df_guest_list *guests, const struct gk_drive *const *drives,
-                size_t n)
-{
-  struct df_guest guest = { .drives = empty_vector };
-
-  for (size_t i = 0; i < n; ++i)
-    drive_ptr_list_append (&guest.drives, drives[i]);
-  guest.name = disks_display_name (drives, n);
-  df_guest_list_append (guests, guest);
-}
-
-static void
-add_domain_guest (df_guest_list *guests, const struct gk_options *opts,
-                  const char *name_or_uuid)
-{
-  struct df_guest guest = { .is_domain = true };
-  CLEANUP_FREE char *errmsg = NULL;
-
-  if (gk_libvirt_get_domain (opts->libvirt_uri, name_or_uuid, true,
-                             &guest.domain, &errmsg) == -1)
-    gk_error ("%s", errmsg);
-  guest.name = xstrdup (guest.domain.name);
-  guest.uuid = guest.domain.uuid ? xstrdup (guest.domain.uuid) : NULL;
-  df_guest_list_append (guests, guest);
-}
-
-/* Every domain of the libvirt connection, sorted by name.  Domains
- * without disks have nothing to show.
- */
-static void
-add_all_domains (df_guest_list *guests, const struct gk_options *opts)
-{
-  gk_domain_list domains = empty_vector;
-  CLEANUP_FREE char *errmsg = NULL;
-
-  if (gk_libvirt_list_domains (opts->libvirt_uri, true, &domains,
-                               &errmsg) == -1)
-    gk_error ("%s", errmsg);
-  for (size_t i = 0; i < domains.len; ++i) {
-    struct df_guest guest = { .is_domain = true, .from_libvirt_scan = true };
-
-    if (domains.ptr[i].disks.len == 0) {
-      gk_domain_free (&domains.ptr[i]);
-      continue;
-    }
-    guest.domain = domains.ptr[i];
-    guest.name = xstrdup (guest.domain.name);
-    guest.uuid = guest.domain.uuid ? xstrdup (guest.domain.uuid) : NULL;
-    df_guest_list_append (guests, guest);
-  }
-  free (domains.ptr);
-}
-
-/* Turn the command line's drives into guests.  -a disks form one guest
- * (as upstream) unless --per-disk; every -d is a guest of its own.
- */
-static void
-make_guests (df_guest_list *guests, const struct gk_options *opts,
-             bool per_disk)
-{
-  CLEANUP_FREE const struct gk_drive **disks =
-    xcalloc (opts->drives.len, sizeof *disks);
-  size_t n_disks = 0;
-  ssize_t disk_guest_slot = -1;
-
-  for (size_t i = 0; i < opts->drives.len; ++i) {
-    const struct gk_drive *d = &opts->drives.ptr[i];
-
-    if (d->type == GK_DRIVE_DOMAIN)
-      add_domain_guest (guests, opts, d->arg);
-    else if (per_disk)
-      add_disk_guest (guests, &d, 1);
-    else {
-      if (disk_guest_slot == -1) {
-        /* Keep command-line order: the disk guest sits where its first
-         * disk was given.
-         */
-        disk_guest_slot = (ssize_t) guests->len;
-        df_guest_list_append (guests, (struct df_guest) { 0 });
-      }
-      disks[n_disks++] = d;
-    }
-  }
-  if (disk_guest_slot >= 0) {
-    df_guest_list tmp = empty_vector;
-
-    add_disk_guest (&tmp, disks, n_disks);
-    guests->ptr[disk_guest_slot] = tmp.ptr[0];
-    free (tmp.ptr);
-  }
-}
-
-static void
-free_guests (df_guest_list *guests)
-{
-  for (size_t i = 0; i < guests->len; ++i) {
-    struct df_guest *g = &guests->ptr[i];
-
-    free (g->name);
-    free (g->uuid);
-    free (g->drives.ptr);
-    if (g->is_domain)
-      gk_domain_free (&g->domain);
-    for (size_t r = 0; r < g->rows.len; ++r) {
-      free (g->rows.ptr[r].device);
-      free (g->rows.ptr[r].type);
-    }
-    free (g->rows.ptr);
-  }
-  free (guests->ptr);
-}
-
-static bool
-all_failed (const df_guest_list *guests)
-{
-  for (size_t i = 0; i < guests->len; ++i)
-    if (!guests->ptr[i].failed)
-      return false;
-  return guests->len > 0;
-}
-
-/* --machine-readable alone: what this virt-df can do. */
-static void __attribute__ ((noreturn))
-print_facts (void)
-{
-  static const char *const facts[] = {
-    "csv", "json", "human-readable", "inodes", "uuid", "per-disk",
-    "blocksize", "key", NULL
-  };
-  struct gk_features f;
-
-  gk_machine_readable_printf ("%s\n", gk_program_name);
-  for (size_t i = 0; facts[i]; ++i)
-    gk_machine_readable_printf ("%s\n", facts[i]);
-
-  /* Which filesystems the appliance can read is only known by asking it. */
-  gk_features_launch_probe (&f);
-  if (f.btrfs)
-    gk_machine_readable_printf ("btrfs\n");
-  if (f.xfs)
-    gk_machine_readable_printf ("xfs\n");
-  if (f.ntfs)
-    gk_machine_readable_printf ("ntfs\n");
-  if (f.f2fs)
-    gk_machine_readable_printf ("f2fs\n");
-  exit (EXIT_SUCCESS);
-}
-
 int
 main (int argc, char *argv[])
 {
   struct gk_options opts = GK_OPTIONS_INIT;
   struct df_settings s = { .format = FORMAT_TEXT, .opts = &opts };
+  const struct gk_cmdline cmdline = {
+    short_options, long_options, &opts, usage
+  };
   df_guest_list guests = empty_vector;
   bool csv = false, json = false, per_disk = false;
   int c, r;
@@ -293,34 +116,17 @@ main (int argc, char *argv[])
   while ((c = getopt_long (argc, argv, short_options, long_options,
                            NULL)) != -1) {
     switch (c) {
-    case 'a': gk_option_add (&opts, optarg); break;
-    case 'c': gk_option_connect (&opts, optarg); break;
-    case 'd': gk_option_domain (&opts, optarg); break;
     case 'h': s.human = true; break;
     case 'i': s.inodes = true; break;
     case 'P':
       s.max_threads = (size_t) gk_parse_long_option ("-P", optarg, 0, 1024);
       break;
-    case 'q': gk_quiet = true; break;
-    case 'v': gk_verbose++; break;
-    case 'V': gk_print_version ();
-    case 'x': gk_trace = true; break;
-    case BLOCKSIZE_OPTION: gk_option_blocksize (&opts, optarg); break;
-    case COLOR_OPTION: gk_colors = true; break;
     case CSV_OPTION: csv = true; break;
-    case ECHO_KEYS_OPTION: opts.echo_keys = true; break;
-    case FORMAT_OPTION: gk_option_format (&opts, optarg); break;
-    case HELP_OPTION: usage (EXIT_SUCCESS);
     case JSON_OPTION: json = true; break;
-    case KEY_OPTION: gk_option_key (&opts, optarg); break;
-    case KEYS_FROM_STDIN_OPTION: opts.keys_from_stdin = true; break;
-    case LONG_OPTIONS: gk_display_long_options (long_options);
-    case MACHINE_READABLE_OPTION: gk_machine_readable_set (optarg); break;
     case ONE_PER_GUEST_OPTION: s.one_per_guest = true; break;
     case PER_DISK_OPTION: per_disk = true; break;
-    case SHORT_OPTIONS: gk_display_short_options (short_options);
     case UUID_OPTION: s.uuid = true; break;
-    default: usage (EXIT_FAILURE);
+    default: gk_common_option (&cmdline, c, optarg);
     }
   }
 
@@ -340,7 +146,10 @@ main (int argc, char *argv[])
   gk_options_check_consumed (&opts);
 
   if (gk_machine_readable && opts.drives.len == 0)
-    print_facts ();
+    gk_print_facts ((const char *const[]) {
+        gk_program_name, "csv", "json", "human-readable", "inodes", "uuid",
+        "per-disk", "blocksize", "key", NULL
+      }, (const char *const[]) { "btrfs", "xfs", "ntfs", "f2fs", NULL });
 
   if (csv && s.human)
     gk_error ("you cannot use -h and --csv options together.");
@@ -357,9 +166,9 @@ main (int argc, char *argv[])
   }
 
   if (opts.drives.len == 0)
-    add_all_domains (&guests, &opts);
+    df_add_all_domains (&guests, &opts);
   else
-    make_guests (&guests, &opts, per_disk);
+    df_make_guests (&guests, &opts, per_disk);
 
   r = df_run (&guests, &s);
 
@@ -367,8 +176,8 @@ main (int argc, char *argv[])
    * printed: a lone title would read as "no filesystems".  Upstream
    * prints nothing either.
    */
-  if (r == -1 && all_failed (&guests)) {
-    free_guests (&guests);
+  if (r == -1 && df_all_failed (&guests)) {
+    df_free_guests (&guests);
     gk_options_free (&opts);
     return EXIT_FAILURE;
   }
@@ -380,7 +189,7 @@ main (int argc, char *argv[])
   if (fflush (stdout) == EOF || ferror (stdout))
     gk_error_errno ("write error on standard output");
 
-  free_guests (&guests);
+  df_free_guests (&guests);
   gk_options_free (&opts);
   return r == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -22,16 +22,6 @@
 #include "utils/string-list.h"
 #include "resize.h"
 
-/* Every libguestfs failure in the content passes ends the run with its
- * message (the handles' own error printing is turned off).
- */
-void
-check_guestfs (guestfs_h *g, int r, const char *what)
-{
-  if (r == -1)
-    gk_error ("%s: %s", what, guestfs_last_error (g));
-}
-
 static bool
 available (const struct gk_features *f, enum method m)
 {
@@ -72,13 +62,13 @@ usable (const struct resize_options *o, const struct gk_features *f,
 static void
 with_mounted (guestfs_h *g, const char *dev, enum method m)
 {
-  check_guestfs (g, guestfs_mount (g, dev, "/"), dev);
+  gk_guestfs_check (g, guestfs_mount (g, dev, "/"), dev);
   if (m == METHOD_BTRFS)
-    check_guestfs (g, guestfs_btrfs_filesystem_resize (g, "/", -1),
+    gk_guestfs_check (g, guestfs_btrfs_filesystem_resize (g, "/", -1),
                    dev);
   else
-    check_guestfs (g, guestfs_xfs_growfs (g, "/", -1), dev);
-  check_guestfs (g, guestfs_umount (g, "/"), dev);
+    gk_guestfs_check (g, guestfs_xfs_growfs (g, "/", -1), dev);
+  gk_guestfs_check (g, guestfs_umount (g, "/"), dev);
 }
 
 static void
@@ -97,7 +87,7 @@ remake_swap (guestfs_h *g, const char *dev)
     opts.bitmask |= GUESTFS_MKSWAP_OPTS_LABEL_BITMASK;
     opts.label = label;
   }
-  check_guestfs (g, guestfs_mkswap_opts_argv (g, dev, &opts), dev);
+  gk_guestfs_check (g, guestfs_mkswap_opts_argv (g, dev, &opts), dev);
   new_uuid = guestfs_vfs_uuid (g, dev);
   if (uuid && new_uuid && !STREQ (uuid, new_uuid))
     gk_warning ("UUID in swap partition %s changed from ‘%s’ to ‘%s’",
@@ -110,16 +100,16 @@ grow (guestfs_h *g, const struct resize_options *o, const char *dev,
 {
   switch (m) {
   case METHOD_PVRESIZE:
-    check_guestfs (g, guestfs_pvresize (g, dev), dev);
+    gk_guestfs_check (g, guestfs_pvresize (g, dev), dev);
     break;
   case METHOD_RESIZE2FS:
     /* resize2fs refuses a filesystem mounted since its last check. */
-    check_guestfs (g, guestfs_e2fsck (g, dev, GUESTFS_E2FSCK_CORRECT, 1,
+    gk_guestfs_check (g, guestfs_e2fsck (g, dev, GUESTFS_E2FSCK_CORRECT, 1,
                                      -1), dev);
-    check_guestfs (g, guestfs_resize2fs (g, dev), dev);
+    gk_guestfs_check (g, guestfs_resize2fs (g, dev), dev);
     break;
   case METHOD_NTFSRESIZE:
-    check_guestfs (g, guestfs_ntfsresize_opts
+    gk_guestfs_check (g, guestfs_ntfsresize_opts
                    (g, dev, GUESTFS_NTFSRESIZE_OPTS_FORCE,
                     o->ntfsresize_force, -1), dev);
     break;
@@ -127,7 +117,7 @@ grow (guestfs_h *g, const struct resize_options *o, const char *dev,
     with_mounted (g, dev, m);
     break;
   case METHOD_RESIZE_F2FS:
-    check_guestfs (g, guestfs_f2fs_expand (g, dev), dev);
+    gk_guestfs_check (g, guestfs_f2fs_expand (g, dev), dev);
     break;
   case METHOD_MKSWAP:
     remake_swap (g, dev);
@@ -210,7 +200,7 @@ expand_contents (struct source *src, const struct resize_options *o,
       grow (g, o, lv->name, lv->grow);
   }
 
-  check_guestfs (g, guestfs_shutdown (g), "shutdown");
+  gk_guestfs_check (g, guestfs_shutdown (g), "shutdown");
   if (drive.type == GK_DRIVE_FILE)
     sync_local_file (o->outfile);
 }

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "appliance/facts.h"
 #include "appliance/fs-features.h"
+#include "options/common.h"
 #include "diskio/image.h"
 #include "diskio/qcow2-check.h"
 #include "libvirt/domain-xml.h"
@@ -24,19 +26,15 @@
 #include "utils/string-list.h"
 #include "resize.h"
 
+/* virt-resize's own long options; the shared ones are GK_OPT_*. */
 enum {
-  HELP_OPTION = CHAR_MAX + 1,
-  ALIGN_FIRST_OPTION,
+  ALIGN_FIRST_OPTION = GK_OPT_TOOL_FIRST,
   ALIGNMENT_OPTION,
-  COLOR_OPTION,
   DEBUG_OPTION,
   DELETE_OPTION,
   EXPAND_OPTION,
-  FORMAT_OPTION,
   IGNORE_OPTION,
-  LONG_OPTIONS,
   LV_EXPAND_OPTION,
-  MACHINE_READABLE_OPTION,
   NO_COPY_BOOT_LOADER_OPTION,
   NO_EXPAND_CONTENT_OPTION,
   NO_EXTRA_PARTITION_OPTION,
@@ -45,20 +43,18 @@ enum {
   OUTPUT_FORMAT_OPTION,
   RESIZE_OPTION,
   RESIZE_FORCE_OPTION,
-  SHORT_OPTIONS,
   SHRINK_OPTION,
   UNKNOWN_FILESYSTEMS_OPTION,
-  WRAP_OPTION,
 };
 
 static const char short_options[] = "c:d:nqvVx";
 static const struct option long_options[] = {
   { "align-first",         required_argument, NULL, ALIGN_FIRST_OPTION },
   { "alignment",           required_argument, NULL, ALIGNMENT_OPTION },
-  { "color",               no_argument,       NULL, COLOR_OPTION },
-  { "colors",              no_argument,       NULL, COLOR_OPTION },
-  { "colour",              no_argument,       NULL, COLOR_OPTION },
-  { "colours",             no_argument,       NULL, COLOR_OPTION },
+  { "color",               no_argument,       NULL, GK_OPT_COLOR },
+  { "colors",              no_argument,       NULL, GK_OPT_COLOR },
+  { "colour",              no_argument,       NULL, GK_OPT_COLOR },
+  { "colours",             no_argument,       NULL, GK_OPT_COLOR },
   { "connect",             required_argument, NULL, 'c' },
   { "debug",               no_argument,       NULL, DEBUG_OPTION },
   { "delete",              required_argument, NULL, DELETE_OPTION },
@@ -66,15 +62,15 @@ static const struct option long_options[] = {
   { "dry-run",             no_argument,       NULL, 'n' },
   { "dryrun",              no_argument,       NULL, 'n' },
   { "expand",              required_argument, NULL, EXPAND_OPTION },
-  { "format",              required_argument, NULL, FORMAT_OPTION },
-  { "help",                no_argument,       NULL, HELP_OPTION },
+  { "format",              required_argument, NULL, GK_OPT_FORMAT },
+  { "help",                no_argument,       NULL, GK_OPT_HELP },
   { "ignore",              required_argument, NULL, IGNORE_OPTION },
-  { "long-options",        no_argument,       NULL, LONG_OPTIONS },
+  { "long-options",        no_argument,       NULL, GK_OPT_LONG_OPTIONS },
   { "lv-expand",           required_argument, NULL, LV_EXPAND_OPTION },
   { "LV-expand",           required_argument, NULL, LV_EXPAND_OPTION },
   { "lvexpand",            required_argument, NULL, LV_EXPAND_OPTION },
   { "LVexpand",            required_argument, NULL, LV_EXPAND_OPTION },
-  { "machine-readable",    optional_argument, NULL, MACHINE_READABLE_OPTION },
+  { "machine-readable",    optional_argument, NULL, GK_OPT_MACHINE_READABLE },
   { "no-copy-boot-loader", no_argument,       NULL, NO_COPY_BOOT_LOADER_OPTION },
   { "no-expand-content",   no_argument,       NULL, NO_EXPAND_CONTENT_OPTION },
   { "no-extra-partition",  no_argument,       NULL, NO_EXTRA_PARTITION_OPTION },
@@ -84,12 +80,12 @@ static const struct option long_options[] = {
   { "quiet",               no_argument,       NULL, 'q' },
   { "resize",              required_argument, NULL, RESIZE_OPTION },
   { "resize-force",        required_argument, NULL, RESIZE_FORCE_OPTION },
-  { "short-options",       no_argument,       NULL, SHORT_OPTIONS },
+  { "short-options",       no_argument,       NULL, GK_OPT_SHORT_OPTIONS },
   { "shrink",              required_argument, NULL, SHRINK_OPTION },
   { "unknown-filesystems", required_argument, NULL, UNKNOWN_FILESYSTEMS_OPTION },
   { "verbose",             no_argument,       NULL, 'v' },
   { "version",             no_argument,       NULL, 'V' },
-  { "wrap",                no_argument,       NULL, WRAP_OPTION },
+  { "wrap",                no_argument,       NULL, GK_OPT_WRAP },
   { NULL,                  0,                 NULL, 0 }
 };
 
@@ -153,8 +149,12 @@ set_once (const char **var, const char *option, const char *arg)
 }
 
 static void
-parse_options (int argc, char *argv[], struct resize_options *o)
+parse_options (int argc, char *argv[], struct resize_options *o,
+               struct gk_options *opts)
 {
+  const struct gk_cmdline cmdline = {
+    short_options, long_options, opts, usage
+  };
   int c;
   long alignment = 128;
   const char *align_first = "auto", *unknown_fs = "warn";
@@ -164,44 +164,34 @@ parse_options (int argc, char *argv[], struct resize_options *o)
     if (c == -1)
       break;
     switch (c) {
-    case 'c': o->libvirt_uri = optarg; break;
-    case 'd': set_once (&o->domain, "-d", optarg); break;
     case 'n': o->dry_run = true; break;
-    case 'q': gk_quiet = true; break;
-    case 'v': case DEBUG_OPTION: gk_verbose++; break;
-    case 'V': gk_print_version ();
-    case 'x': gk_trace = true; break;
+    case DEBUG_OPTION: gk_verbose++; break;
     case ALIGN_FIRST_OPTION: align_first = optarg; break;
     case ALIGNMENT_OPTION:
       alignment = gk_parse_long_option ("--alignment", optarg,
                                         LONG_MIN, LONG_MAX);
       break;
-    case COLOR_OPTION: gk_colors = true; break;
     case DELETE_OPTION: string_vector_append (&o->deletes, optarg); break;
     case EXPAND_OPTION: set_once (&o->expand, "--expand", optarg); break;
-    case FORMAT_OPTION: o->format = optarg; break;
-    case HELP_OPTION: usage (EXIT_SUCCESS);
     case IGNORE_OPTION: string_vector_append (&o->ignores, optarg); break;
-    case LONG_OPTIONS: gk_display_long_options (long_options);
     case LV_EXPAND_OPTION:
       string_vector_append (&o->lv_expands, optarg);
       break;
-    case MACHINE_READABLE_OPTION: gk_machine_readable_set (optarg); break;
     case NO_COPY_BOOT_LOADER_OPTION: o->copy_boot_loader = false; break;
     case NO_EXPAND_CONTENT_OPTION: o->expand_content = false; break;
     case NO_EXTRA_PARTITION_OPTION: o->extra_partition = false; break;
     case NO_SPARSE_OPTION: o->sparse = false; break;
     case NTFSRESIZE_FORCE_OPTION: o->ntfsresize_force = true; break;
-    case OUTPUT_FORMAT_OPTION: o->output_format = optarg; break;
+    case OUTPUT_FORMAT_OPTION:
+      o->output_format = gk_format_name ("--output-format", optarg);
+      break;
     case RESIZE_OPTION: string_vector_append (&o->resizes, optarg); break;
     case RESIZE_FORCE_OPTION:
       string_vector_append (&o->resizes_force, optarg);
       break;
-    case SHORT_OPTIONS: gk_display_short_options (short_options);
     case SHRINK_OPTION: set_once (&o->shrink, "--shrink", optarg); break;
     case UNKNOWN_FILESYSTEMS_OPTION: unknown_fs = optarg; break;
-    case WRAP_OPTION: gk_wrap = true; break;
-    default: usage (EXIT_FAILURE);
+    default: gk_common_option (&cmdline, c, optarg);
     }
   }
 
@@ -227,11 +217,15 @@ parse_options (int argc, char *argv[], struct resize_options *o)
   else
     gk_error ("unknown --unknown-filesystems: use ignore|warn|error");
 
-  if (o->format && (STREQ (o->format, "") || STREQ (o->format, "auto")))
-    o->format = NULL;
-  if (o->output_format &&
-      (STREQ (o->output_format, "") || STREQ (o->output_format, "auto")))
-    o->output_format = NULL;
+  /* -d names the source domain (upstream's -d was a deprecated
+   * --debug); one source only.
+   */
+  if (opts->drives.len > 1)
+    gk_error ("-d option given more than once");
+  if (opts->drives.len == 1)
+    o->domain = opts->drives.ptr[0].arg;
+  o->libvirt_uri = opts->libvirt_uri;
+  o->format = opts->format;
 
   if (o->expand && o->shrink)
     gk_error ("you cannot use options --expand and --shrink together");
@@ -280,6 +274,7 @@ main (int argc, char *argv[])
     .sparse = true,
     .unknown_fs = UNKNOWN_FS_WARN,
   };
+  struct gk_options opts = GK_OPTIONS_INIT;
   struct gk_domain dom = { 0 };
   struct source src = { 0 };
   struct plan plan = { 0 };
@@ -288,11 +283,14 @@ main (int argc, char *argv[])
   int nr_args;
 
   gk_init_program ("virt-resize");
-  parse_options (argc, argv, &o);
+  parse_options (argc, argv, &o, &opts);
 
   nr_args = argc - optind;
   if (nr_args == 0 && gk_machine_readable && !o.domain)
-    print_machine_readable_facts ();
+    gk_print_facts ((const char *const[]) {
+        "virt-resize", "ntfsresize-force", "32bitok", "128-sector-alignment",
+        "alignment", "align-first", "infile-uri", NULL
+      }, (const char *const[]) { "ntfs", "btrfs", "xfs", "f2fs", NULL });
 
   if (o.domain) {
     if (nr_args != 1)

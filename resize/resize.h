@@ -153,14 +153,9 @@ extern void write_target (struct source *src, struct gk_image *copy_from,
                           const struct plan *plan);
 
 /* expand.c */
-extern void check_guestfs (guestfs_h *g, int r, const char *what);
 extern void expand_contents (struct source *src,
                              const struct resize_options *o,
                              const struct plan *plan,
                              const char *out_format);
-
-/* facts.c */
-extern void print_machine_readable_facts (void)
-  __attribute__ ((noreturn));
 
 #endif /* GUESTKIT_RESIZE_H */

@@ -77,10 +77,10 @@ shrink_one (guestfs_h *g, const struct partition *p)
 
   if (!ntfs && !btrfs)
     /* resize2fs -P and resize2fs itself want a checked filesystem. */
-    check_guestfs (g, guestfs_e2fsck (g, dev, GUESTFS_E2FSCK_CORRECT, 1,
+    gk_guestfs_check (g, guestfs_e2fsck (g, dev, GUESTFS_E2FSCK_CORRECT, 1,
                                      -1), dev);
   if (btrfs)
-    check_guestfs (g, guestfs_mount (g, dev, "/"), dev);
+    gk_guestfs_check (g, guestfs_mount (g, dev, "/"), dev);
 
   min = guestfs_vfs_minimum_size (g, btrfs ? "/" : dev);
   if (min == -1)
@@ -96,17 +96,17 @@ shrink_one (guestfs_h *g, const struct partition *p)
   }
 
   if (ntfs)
-    check_guestfs (g, guestfs_ntfsresize_opts
+    gk_guestfs_check (g, guestfs_ntfsresize_opts
                    (g, dev, GUESTFS_NTFSRESIZE_OPTS_SIZE,
                     (int64_t) p->shrink_to, -1), dev);
   else if (btrfs) {
-    check_guestfs (g, guestfs_btrfs_filesystem_resize
+    gk_guestfs_check (g, guestfs_btrfs_filesystem_resize
                    (g, "/", GUESTFS_BTRFS_FILESYSTEM_RESIZE_SIZE,
                     (int64_t) p->shrink_to, -1), dev);
-    check_guestfs (g, guestfs_umount (g, "/"), dev);
+    gk_guestfs_check (g, guestfs_umount (g, "/"), dev);
   }
   else
-    check_guestfs (g, guestfs_resize2fs_size (g, dev, p->shrink_to), dev);
+    gk_guestfs_check (g, guestfs_resize2fs_size (g, dev, p->shrink_to), dev);
 }
 
 struct gk_image *
@@ -132,7 +132,7 @@ shrink_contents (struct source *src, const struct resize_options *o)
   for (size_t i = 0; i < src->parts.len; ++i)
     if (src->parts.ptr[i].shrink_to)
       shrink_one (g, &src->parts.ptr[i]);
-  check_guestfs (g, guestfs_shutdown (g), "shutdown");
+  gk_guestfs_check (g, guestfs_shutdown (g), "shutdown");
 
   disk = gk_image_open (overlay, "qcow2", false);
   if (disk == NULL)
