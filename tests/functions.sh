@@ -1,13 +1,18 @@
 # guestkit test harness: sourced by every test script.
 #
 #   source "$srcdir/../tests/functions.sh"
+#   test_tmpdir --private-tmpdir       # $t, removed at exit; TMPDIR=$t/tmp
 #
-# Gives: requires, cleanup_fn, the KVM probe (exports the libguestfs TCG
-# settings when KVM does not work), cached test images
-# (debian_guest_image, multifs_image, ...), boot_check, libvirt helpers
-# (libvirtd.sh) and small assertions.
+# Gives: requires, cleanup_fn, test_tmpdir, the KVM probe (exports the
+# libguestfs TCG settings when KVM does not work), cached test images
+# (debian_guest_image, multifs_image, ..., all through cached_image;
+# their builders are in tests/images/), boot_check, libvirt helpers
+# (libvirtd.sh: a private daemon per test) and small assertions.
 #
-# Test scripts run with `set -e`; exit 77 means "skipped".
+# Test scripts run with `set -e`; exit 77 means "skipped".  Tests may
+# run in parallel (make -j2 check): anything a test writes goes into its
+# test_tmpdir, and shared things (the image cache, libvirtd) are locked
+# or private per test.
 
 # Running a test by hand, outside `make check`: guess the tree.
 if [ -z "${top_srcdir:-}" ]; then
