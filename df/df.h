@@ -60,8 +60,9 @@ struct df_settings {
  */
 extern int df_run (df_guest_list *guests, const struct df_settings *s);
 
-/* check.c: after launch (FSES from list_filesystems), which guests of a shared appliance see each
- * other's LVM or btrfs metadata and must be rerun alone.
+/* check.c: after launch (FSES from list_filesystems), which guests of a
+ * shared appliance see each other's LVM or btrfs metadata and must be
+ * rerun alone.
  */
 extern void df_find_conflicts (guestfs_h *g, char **fses,
                                struct df_guest **guests, size_t n,

@@ -71,9 +71,11 @@ static const struct option long_options[] = {
   { "lvexpand",            required_argument, NULL, LV_EXPAND_OPTION },
   { "LVexpand",            required_argument, NULL, LV_EXPAND_OPTION },
   { "machine-readable",    optional_argument, NULL, GK_OPT_MACHINE_READABLE },
-  { "no-copy-boot-loader", no_argument,       NULL, NO_COPY_BOOT_LOADER_OPTION },
+  { "no-copy-boot-loader", no_argument,       NULL,
+    NO_COPY_BOOT_LOADER_OPTION },
   { "no-expand-content",   no_argument,       NULL, NO_EXPAND_CONTENT_OPTION },
-  { "no-extra-partition",  no_argument,       NULL, NO_EXTRA_PARTITION_OPTION },
+  { "no-extra-partition",  no_argument,       NULL,
+    NO_EXTRA_PARTITION_OPTION },
   { "no-sparse",           no_argument,       NULL, NO_SPARSE_OPTION },
   { "ntfsresize-force",    no_argument,       NULL, NTFSRESIZE_FORCE_OPTION },
   { "output-format",       required_argument, NULL, OUTPUT_FORMAT_OPTION },
@@ -82,7 +84,8 @@ static const struct option long_options[] = {
   { "resize-force",        required_argument, NULL, RESIZE_FORCE_OPTION },
   { "short-options",       no_argument,       NULL, GK_OPT_SHORT_OPTIONS },
   { "shrink",              required_argument, NULL, SHRINK_OPTION },
-  { "unknown-filesystems", required_argument, NULL, UNKNOWN_FILESYSTEMS_OPTION },
+  { "unknown-filesystems", required_argument, NULL,
+    UNKNOWN_FILESYSTEMS_OPTION },
   { "verbose",             no_argument,       NULL, 'v' },
   { "version",             no_argument,       NULL, 'V' },
   { "wrap",                no_argument,       NULL, GK_OPT_WRAP },
@@ -101,11 +104,14 @@ usage (int status)
           "  %s [--options] -d domain outdisk\n"
           "\n"
           "Options:\n"
-          "  --align-first never|always|auto  Align first partition (default: auto)\n"
-          "  --alignment sectors  Set partition alignment (default: 128 sectors)\n"
+          "  --align-first never|always|auto  Align first partition "
+          "(default: auto)\n"
+          "  --alignment sectors  Set partition alignment "
+          "(default: 128 sectors)\n"
           "  -c|--connect uri     Specify libvirt URI for -d option\n"
           "  --colors|--colours   Use ANSI colour sequences even if not tty\n"
-          "  -d|--domain guest    Resize the disk of this (shut off) libvirt guest\n"
+          "  -d|--domain guest    Resize the disk of this (shut off) "
+          "libvirt guest\n"
           "  --debug              Same as --verbose\n"
           "  --delete part        Delete partition\n"
           "  -n|--dry-run         Don't perform changes\n"
@@ -127,7 +133,8 @@ usage (int status)
           "  --resize-force part=size  Forcefully resize partition\n"
           "  --shrink part        Shrink partition\n"
           "  --unknown-filesystems ignore|warn|error\n"
-          "                       Behaviour on expand unknown filesystems (default: warn)\n"
+          "                       Behaviour on expand unknown filesystems "
+          "(default: warn)\n"
           "  -v|--verbose         Verbose messages\n"
           "  -V|--version         Display version and exit\n"
           "  --wrap               Wrap log messages even if not tty\n"

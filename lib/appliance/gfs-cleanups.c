@@ -43,11 +43,3 @@ gk_cleanup_free_lvm_vg_list (void *ptr)
     guestfs_free_lvm_vg_list (l);
 }
 
-void
-gk_cleanup_free_partition_list (void *ptr)
-{
-  struct guestfs_partition_list *l = *(struct guestfs_partition_list **) ptr;
-
-  if (l)
-    guestfs_free_partition_list (l);
-}

@@ -230,7 +230,8 @@ issue_zero (struct copy *c, struct slot *s, uint64_t pos, uint64_t count)
     c->zeros_in_flight++;
   }
   if (!dst->can_zero)
-    r = nbd_aio_pwrite (dst->nbd, gk_image_zero_buffer (), count, offset, cb, 0);
+    r = nbd_aio_pwrite (dst->nbd, gk_image_zero_buffer (), count, offset,
+                        cb, 0);
   else
     r = nbd_aio_zero (dst->nbd, count, offset, cb,
                       c->sparse ? 0 : LIBNBD_CMD_FLAG_NO_HOLE);
@@ -419,7 +420,8 @@ poll_both (struct copy *c)
       r = nbd_aio_notify_write (disks[i]->nbd);
     if (r == -1) {
       if (!c->reported)
-        gk_image_report_error (disks[i], "the connection to qemu-nbd failed", 0);
+        gk_image_report_error (disks[i],
+                               "the connection to qemu-nbd failed", 0);
       c->reported = true;
       copy_failed (c, disks[i], "copying", 0, EIO);
       c->dead[i] = true;

@@ -4,10 +4,14 @@
 #ifndef GUESTKIT_LIBVIRT_XML_CLEANUPS_H
 #define GUESTKIT_LIBVIRT_XML_CLEANUPS_H
 
-#define CLEANUP_XMLFREEDOC       __attribute__ ((cleanup (gk_cleanup_xmlFreeDoc)))
-#define CLEANUP_XMLXPATHFREECONTEXT __attribute__ ((cleanup (gk_cleanup_xmlXPathFreeContext)))
-#define CLEANUP_XMLXPATHFREEOBJECT  __attribute__ ((cleanup (gk_cleanup_xmlXPathFreeObject)))
-#define CLEANUP_XMLFREE          __attribute__ ((cleanup (gk_cleanup_xmlFree)))
+#define CLEANUP_XMLFREEDOC \
+  __attribute__ ((cleanup (gk_cleanup_xmlFreeDoc)))
+#define CLEANUP_XMLXPATHFREECONTEXT \
+  __attribute__ ((cleanup (gk_cleanup_xmlXPathFreeContext)))
+#define CLEANUP_XMLXPATHFREEOBJECT \
+  __attribute__ ((cleanup (gk_cleanup_xmlXPathFreeObject)))
+#define CLEANUP_XMLFREE \
+  __attribute__ ((cleanup (gk_cleanup_xmlFree)))
 
 extern void gk_cleanup_xmlFreeDoc (void *ptr);
 extern void gk_cleanup_xmlXPathFreeContext (void *ptr);

@@ -37,14 +37,3 @@ gk_cleanup_fclose (void *ptr)
     fclose (fp);
 }
 
-void
-gk_cleanup_unlink_free (void *ptr)
-{
-  char *filename = *(char **) ptr;
-
-  if (filename) {
-    unlink (filename);
-    free (filename);
-  }
-}
-

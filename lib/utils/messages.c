@@ -224,17 +224,6 @@ gk_error_noexit (const char *fs, ...)
 }
 
 void
-gk_error_exit (int exit_code, const char *fs, ...)
-{
-  va_list args;
-
-  va_start (args, fs);
-  vwarning_or_error ("error", RED, fs, args, NULL);
-  va_end (args);
-  exit (exit_code);
-}
-
-void
 gk_error_errno (const char *fs, ...)
 {
   va_list args;

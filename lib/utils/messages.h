@@ -38,8 +38,6 @@ extern void gk_debug (const char *fs, ...)
   __attribute__ ((format (printf, 1, 2)));
 extern void gk_error (const char *fs, ...)
   __attribute__ ((format (printf, 1, 2), noreturn));
-extern void gk_error_exit (int exit_code, const char *fs, ...)
-  __attribute__ ((format (printf, 2, 3), noreturn));
 /* Like gk_error but appends ": strerror(errno)". */
 extern void gk_error_errno (const char *fs, ...)
   __attribute__ ((format (printf, 1, 2), noreturn));

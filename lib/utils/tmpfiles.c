@@ -99,7 +99,7 @@ gk_tmpfiles_init (void)
   }
 }
 
-int
+void
 gk_tmpfile_register (const char *path)
 {
   struct stat st;
@@ -111,14 +111,6 @@ gk_tmpfile_register (const char *path)
   table[i].is_dir = stat (path, &st) == 0 && S_ISDIR (st.st_mode);
   table[i].active = 1;
   n_entries = i + 1;
-  return i;
-}
-
-void
-gk_tmpfile_keep (int handle)
-{
-  if (handle >= 0 && handle < n_entries)
-    table[handle].active = 0;
 }
 
 const char *

@@ -11,11 +11,8 @@
 extern void gk_tmpfiles_init (void);
 
 /* Remove PATH (a file, or a directory tree) when the program ends.
- * Returns a handle for gk_tmpfile_keep.
  */
-extern int gk_tmpfile_register (const char *path);
-/* PATH is a finished output: do not remove it after all. */
-extern void gk_tmpfile_keep (int handle);
+extern void gk_tmpfile_register (const char *path);
 
 /* Create a private temporary directory under $TMPDIR (or /var/tmp for
  * LARGE data) that is removed at exit.  Returns its path (do not free).
