@@ -27,33 +27,21 @@ enum {
 
 static const char short_options[] = "a:c:d:hiP:qvVx";
 static const struct option long_options[] = {
-  { "add",              required_argument, NULL, 'a' },
-  { "blocksize",        optional_argument, NULL, GK_OPT_BLOCKSIZE },
-  { "color",            no_argument,       NULL, GK_OPT_COLOR },
-  { "colors",           no_argument,       NULL, GK_OPT_COLOR },
-  { "colour",           no_argument,       NULL, GK_OPT_COLOR },
-  { "colours",          no_argument,       NULL, GK_OPT_COLOR },
-  { "connect",          required_argument, NULL, 'c' },
+  /* Shared with every tool (options/common.h). */
+  GK_LONGOPT_ADD, GK_LONGOPT_BLOCKSIZE, GK_LONGOPT_COLORS, GK_LONGOPT_CONNECT,
+  GK_LONGOPT_DOMAIN, GK_LONGOPT_ECHO_KEYS, GK_LONGOPT_FORMAT, GK_LONGOPT_HELP,
+  GK_LONGOPT_KEY, GK_LONGOPT_KEYS_FROM_STDIN, GK_LONGOPT_LONG_OPTIONS,
+  GK_LONGOPT_MACHINE_READABLE, GK_LONGOPT_QUIET, GK_LONGOPT_SHORT_OPTIONS,
+  GK_LONGOPT_VERBOSE, GK_LONGOPT_VERSION,
+  /* virt-df's own. */
   { "csv",              no_argument,       NULL, CSV_OPTION },
-  { "domain",           required_argument, NULL, 'd' },
-  { "echo-keys",        no_argument,       NULL, GK_OPT_ECHO_KEYS },
-  { "format",           optional_argument, NULL, GK_OPT_FORMAT },
-  { "help",             no_argument,       NULL, GK_OPT_HELP },
   { "human-readable",   no_argument,       NULL, 'h' },
   { "inodes",           no_argument,       NULL, 'i' },
   { "json",             no_argument,       NULL, JSON_OPTION },
-  { "key",              required_argument, NULL, GK_OPT_KEY },
-  { "keys-from-stdin",  no_argument,       NULL, GK_OPT_KEYS_FROM_STDIN },
-  { "long-options",     no_argument,       NULL, GK_OPT_LONG_OPTIONS },
-  { "machine-readable", optional_argument, NULL, GK_OPT_MACHINE_READABLE },
   { "one-per-guest",    no_argument,       NULL, ONE_PER_GUEST_OPTION },
   { "per-disk",         no_argument,       NULL, PER_DISK_OPTION },
-  { "quiet",            no_argument,       NULL, 'q' },
-  { "short-options",    no_argument,       NULL, GK_OPT_SHORT_OPTIONS },
   { "uuid",             no_argument,       NULL, UUID_OPTION },
-  { "verbose",          no_argument,       NULL, 'v' },
-  { "version",          no_argument,       NULL, 'V' },
-  { NULL,               0,                 NULL, 0 }
+  GK_LONGOPT_END
 };
 
 static void __attribute__ ((noreturn))

@@ -26,72 +26,6 @@
 #include "utils/string-list.h"
 #include "resize.h"
 
-/* virt-resize's own long options; the shared ones are GK_OPT_*. */
-enum {
-  ALIGN_FIRST_OPTION = GK_OPT_TOOL_FIRST,
-  ALIGNMENT_OPTION,
-  DEBUG_OPTION,
-  DELETE_OPTION,
-  EXPAND_OPTION,
-  IGNORE_OPTION,
-  LV_EXPAND_OPTION,
-  NO_COPY_BOOT_LOADER_OPTION,
-  NO_EXPAND_CONTENT_OPTION,
-  NO_EXTRA_PARTITION_OPTION,
-  NO_SPARSE_OPTION,
-  NTFSRESIZE_FORCE_OPTION,
-  OUTPUT_FORMAT_OPTION,
-  RESIZE_OPTION,
-  RESIZE_FORCE_OPTION,
-  SHRINK_OPTION,
-  UNKNOWN_FILESYSTEMS_OPTION,
-};
-
-static const char short_options[] = "c:d:nqvVx";
-static const struct option long_options[] = {
-  { "align-first",         required_argument, NULL, ALIGN_FIRST_OPTION },
-  { "alignment",           required_argument, NULL, ALIGNMENT_OPTION },
-  { "color",               no_argument,       NULL, GK_OPT_COLOR },
-  { "colors",              no_argument,       NULL, GK_OPT_COLOR },
-  { "colour",              no_argument,       NULL, GK_OPT_COLOR },
-  { "colours",             no_argument,       NULL, GK_OPT_COLOR },
-  { "connect",             required_argument, NULL, 'c' },
-  { "debug",               no_argument,       NULL, DEBUG_OPTION },
-  { "delete",              required_argument, NULL, DELETE_OPTION },
-  { "domain",              required_argument, NULL, 'd' },
-  { "dry-run",             no_argument,       NULL, 'n' },
-  { "dryrun",              no_argument,       NULL, 'n' },
-  { "expand",              required_argument, NULL, EXPAND_OPTION },
-  { "format",              required_argument, NULL, GK_OPT_FORMAT },
-  { "help",                no_argument,       NULL, GK_OPT_HELP },
-  { "ignore",              required_argument, NULL, IGNORE_OPTION },
-  { "long-options",        no_argument,       NULL, GK_OPT_LONG_OPTIONS },
-  { "lv-expand",           required_argument, NULL, LV_EXPAND_OPTION },
-  { "LV-expand",           required_argument, NULL, LV_EXPAND_OPTION },
-  { "lvexpand",            required_argument, NULL, LV_EXPAND_OPTION },
-  { "LVexpand",            required_argument, NULL, LV_EXPAND_OPTION },
-  { "machine-readable",    optional_argument, NULL, GK_OPT_MACHINE_READABLE },
-  { "no-copy-boot-loader", no_argument,       NULL,
-    NO_COPY_BOOT_LOADER_OPTION },
-  { "no-expand-content",   no_argument,       NULL, NO_EXPAND_CONTENT_OPTION },
-  { "no-extra-partition",  no_argument,       NULL,
-    NO_EXTRA_PARTITION_OPTION },
-  { "no-sparse",           no_argument,       NULL, NO_SPARSE_OPTION },
-  { "ntfsresize-force",    no_argument,       NULL, NTFSRESIZE_FORCE_OPTION },
-  { "output-format",       required_argument, NULL, OUTPUT_FORMAT_OPTION },
-  { "quiet",               no_argument,       NULL, 'q' },
-  { "resize",              required_argument, NULL, RESIZE_OPTION },
-  { "resize-force",        required_argument, NULL, RESIZE_FORCE_OPTION },
-  { "short-options",       no_argument,       NULL, GK_OPT_SHORT_OPTIONS },
-  { "shrink",              required_argument, NULL, SHRINK_OPTION },
-  { "unknown-filesystems", required_argument, NULL,
-    UNKNOWN_FILESYSTEMS_OPTION },
-  { "verbose",             no_argument,       NULL, 'v' },
-  { "version",             no_argument,       NULL, 'V' },
-  { "wrap",                no_argument,       NULL, GK_OPT_WRAP },
-  { NULL,                  0,                 NULL, 0 }
-};
-
 static void __attribute__ ((noreturn))
 usage (int status)
 {
@@ -144,6 +78,64 @@ usage (int status)
           gk_program_name);
   exit (status);
 }
+
+/* virt-resize's own long options; the shared ones are GK_OPT_*. */
+enum {
+  ALIGN_FIRST_OPTION = GK_OPT_TOOL_FIRST,
+  ALIGNMENT_OPTION,
+  DEBUG_OPTION,
+  DELETE_OPTION,
+  EXPAND_OPTION,
+  IGNORE_OPTION,
+  LV_EXPAND_OPTION,
+  NO_COPY_BOOT_LOADER_OPTION,
+  NO_EXPAND_CONTENT_OPTION,
+  NO_EXTRA_PARTITION_OPTION,
+  NO_SPARSE_OPTION,
+  NTFSRESIZE_FORCE_OPTION,
+  OUTPUT_FORMAT_OPTION,
+  RESIZE_OPTION,
+  RESIZE_FORCE_OPTION,
+  SHRINK_OPTION,
+  UNKNOWN_FILESYSTEMS_OPTION,
+};
+
+static const char short_options[] = "c:d:nqvVx";
+static const struct option long_options[] = {
+  /* Shared with every tool (options/common.h). */
+  GK_LONGOPT_COLORS, GK_LONGOPT_CONNECT, GK_LONGOPT_DOMAIN, GK_LONGOPT_HELP,
+  GK_LONGOPT_LONG_OPTIONS, GK_LONGOPT_MACHINE_READABLE, GK_LONGOPT_QUIET,
+  GK_LONGOPT_SHORT_OPTIONS, GK_LONGOPT_VERBOSE, GK_LONGOPT_VERSION,
+  GK_LONGOPT_WRAP,
+  /* virt-resize's own. */
+  { "align-first",         required_argument, NULL, ALIGN_FIRST_OPTION },
+  { "alignment",           required_argument, NULL, ALIGNMENT_OPTION },
+  { "debug",               no_argument,       NULL, DEBUG_OPTION },
+  { "delete",              required_argument, NULL, DELETE_OPTION },
+  { "dry-run",             no_argument,       NULL, 'n' },
+  { "dryrun",              no_argument,       NULL, 'n' },
+  { "expand",              required_argument, NULL, EXPAND_OPTION },
+  { "format",              required_argument, NULL, GK_OPT_FORMAT },
+  { "ignore",              required_argument, NULL, IGNORE_OPTION },
+  { "lv-expand",           required_argument, NULL, LV_EXPAND_OPTION },
+  { "LV-expand",           required_argument, NULL, LV_EXPAND_OPTION },
+  { "lvexpand",            required_argument, NULL, LV_EXPAND_OPTION },
+  { "LVexpand",            required_argument, NULL, LV_EXPAND_OPTION },
+  { "no-copy-boot-loader", no_argument,       NULL,
+    NO_COPY_BOOT_LOADER_OPTION },
+  { "no-expand-content",   no_argument,       NULL, NO_EXPAND_CONTENT_OPTION },
+  { "no-extra-partition",  no_argument,       NULL,
+    NO_EXTRA_PARTITION_OPTION },
+  { "no-sparse",           no_argument,       NULL, NO_SPARSE_OPTION },
+  { "ntfsresize-force",    no_argument,       NULL, NTFSRESIZE_FORCE_OPTION },
+  { "output-format",       required_argument, NULL, OUTPUT_FORMAT_OPTION },
+  { "resize",              required_argument, NULL, RESIZE_OPTION },
+  { "resize-force",        required_argument, NULL, RESIZE_FORCE_OPTION },
+  { "shrink",              required_argument, NULL, SHRINK_OPTION },
+  { "unknown-filesystems", required_argument, NULL,
+    UNKNOWN_FILESYSTEMS_OPTION },
+  GK_LONGOPT_END
+};
 
 static void
 set_once (const char **var, const char *option, const char *arg)

@@ -9,10 +9,9 @@
 #include <unistd.h>
 
 #include "appliance/fs-features.h"
-#include "appliance/gfs-cleanups.h"
+#include "utils/cleanups.h"
 #include "appliance/handle.h"
 #include "utils/alloc.h"
-#include "utils/cleanups.h"
 #include "utils/string-list.h"
 
 static bool

@@ -8,7 +8,7 @@
 
 #include <guestfs.h>
 
-#include "appliance/gfs-cleanups.h"
+#include "utils/cleanups.h"
 
 void
 gk_cleanup_guestfs_close (void *ptr)

@@ -26,10 +26,9 @@
 
 #include <guestfs.h>
 
-#include "appliance/gfs-cleanups.h"
+#include "utils/cleanups.h"
 #include "appliance/kvm-probe.h"
 #include "utils/alloc.h"
-#include "utils/cleanups.h"
 #include "utils/exec.h"
 #include "utils/messages.h"
 #include "utils/string-list.h"

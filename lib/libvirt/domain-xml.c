@@ -18,9 +18,8 @@
 #include <libxml/xpath.h>
 
 #include "libvirt/domain-xml.h"
-#include "libvirt/xml-cleanups.h"
-#include "utils/alloc.h"
 #include "utils/cleanups.h"
+#include "utils/alloc.h"
 #include "utils/string-list.h"
 #include "utils/vector.h"
 

@@ -4,7 +4,7 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
-#include "libvirt/xml-cleanups.h"
+#include "utils/cleanups.h"
 
 void
 gk_cleanup_xmlFreeDoc (void *ptr)

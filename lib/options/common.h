@@ -1,12 +1,14 @@
 /* guestkit: the options every tool shares, handled in one place.
  *
- * Each tool keeps its own short_options string and long_options[] table,
- * with a row for every option it accepts (so main.c reads like the man
- * page), using these values for the shared long-only options and
- * numbering its own from GK_OPT_TOOL_FIRST.  Its switch handles its own
+ * Each tool keeps its own short_options string and long_options[] table
+ * naming every option it accepts (so main.c reads like the man page):
+ * the shared ones by the GK_LONGOPT_* rows below, its own written out
+ * and numbered from GK_OPT_TOOL_FIRST.  Its switch handles its own
  * options; everything else goes to gk_common_option from `default:`:
  *
  *   default: gk_common_option (&cmdline, c, optarg);
+ *
+ * --long-options prints the table sorted, as the man page lists them.
  */
 #ifndef GUESTKIT_OPTIONS_COMMON_H
 #define GUESTKIT_OPTIONS_COMMON_H
@@ -30,6 +32,40 @@ enum gk_common_long_option {
   GK_OPT_WRAP,                      /* --wrap */
   GK_OPT_TOOL_FIRST,                /* a tool's own options start here */
 };
+
+/* Rows of a long_options[] table, one macro an option as the man pages
+ * name them.
+ */
+#define GK_LONGOPT_ADD       { "add", required_argument, NULL, 'a' }
+#define GK_LONGOPT_BLOCKSIZE \
+  { "blocksize", optional_argument, NULL, GK_OPT_BLOCKSIZE }
+#define GK_LONGOPT_COLORS                                     \
+  { "color", no_argument, NULL, GK_OPT_COLOR },               \
+  { "colors", no_argument, NULL, GK_OPT_COLOR },              \
+  { "colour", no_argument, NULL, GK_OPT_COLOR },              \
+  { "colours", no_argument, NULL, GK_OPT_COLOR }
+#define GK_LONGOPT_CONNECT   { "connect", required_argument, NULL, 'c' }
+#define GK_LONGOPT_DOMAIN    { "domain", required_argument, NULL, 'd' }
+#define GK_LONGOPT_ECHO_KEYS \
+  { "echo-keys", no_argument, NULL, GK_OPT_ECHO_KEYS }
+/* --format[=FMT] (tools with -a; virt-resize's takes a required one). */
+#define GK_LONGOPT_FORMAT    \
+  { "format", optional_argument, NULL, GK_OPT_FORMAT }
+#define GK_LONGOPT_HELP      { "help", no_argument, NULL, GK_OPT_HELP }
+#define GK_LONGOPT_KEY       { "key", required_argument, NULL, GK_OPT_KEY }
+#define GK_LONGOPT_KEYS_FROM_STDIN \
+  { "keys-from-stdin", no_argument, NULL, GK_OPT_KEYS_FROM_STDIN }
+#define GK_LONGOPT_LONG_OPTIONS \
+  { "long-options", no_argument, NULL, GK_OPT_LONG_OPTIONS }
+#define GK_LONGOPT_MACHINE_READABLE \
+  { "machine-readable", optional_argument, NULL, GK_OPT_MACHINE_READABLE }
+#define GK_LONGOPT_QUIET     { "quiet", no_argument, NULL, 'q' }
+#define GK_LONGOPT_SHORT_OPTIONS \
+  { "short-options", no_argument, NULL, GK_OPT_SHORT_OPTIONS }
+#define GK_LONGOPT_VERBOSE   { "verbose", no_argument, NULL, 'v' }
+#define GK_LONGOPT_VERSION   { "version", no_argument, NULL, 'V' }
+#define GK_LONGOPT_WRAP      { "wrap", no_argument, NULL, GK_OPT_WRAP }
+#define GK_LONGOPT_END       { NULL, 0, NULL, 0 }
 
 struct gk_cmdline {
   const char *short_options;

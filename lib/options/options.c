@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "options/options.h"
+#include "options/uri.h"
+#include "utils/cleanups.h"
 #include "utils/alloc.h"
 #include "utils/messages.h"
 #include "utils/string-list.h"
@@ -186,11 +189,31 @@ gk_options_free (struct gk_options *opts)
   free (opts->libvirt_uri);
 }
 
+/* Man-page order: case-insensitive, spellings that differ only in case
+ * in table order.
+ */
+static int
+compare_options (const void *a, const void *b)
+{
+  const struct option *const *x = a, *const *y = b;
+  int r = strcasecmp ((*x)->name, (*y)->name);
+
+  return r ? r : (*x < *y ? -1 : *x > *y);
+}
+
 void
 gk_display_long_options (const struct option *long_options)
 {
-  for (; long_options->name; ++long_options)
-    printf ("--%s\n", long_options->name);
+  size_t n = 0;
+
+  while (long_options[n].name)
+    n++;
+  CLEANUP_FREE const struct option **sorted = xcalloc (n, sizeof *sorted);
+  for (size_t i = 0; i < n; ++i)
+    sorted[i] = &long_options[i];
+  qsort (sorted, n, sizeof *sorted, compare_options);
+  for (size_t i = 0; i < n; ++i)
+    printf ("--%s\n", sorted[i]->name);
   exit (EXIT_SUCCESS);
 }
 

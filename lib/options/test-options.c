@@ -15,6 +15,7 @@
 
 #include "utils/tap.h"
 #include "options/options.h"
+#include "options/uri.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/json.h"
