@@ -20,7 +20,8 @@ GK_APPLIANCE_LIB = $(top_builddir)/lib/appliance/libgkappliance.a
 # tests get absolute paths, so they work from any directory and can pass
 # them on to the programs they run.
 TEST_EXTENSIONS = .sh
-SH_LOG_COMPILER = bash
+LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/timed-test.sh
+SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/timed-test.sh bash
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; \
 	top_builddir='$(abs_top_builddir)'; \
