@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "appliance/drives.h"
-#include "appliance/gfs-cleanups.h"
 #include "appliance/handle.h"
 #include "appliance/luks.h"
 #include "libvirt/domain-xml.h"

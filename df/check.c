@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "appliance/gfs-cleanups.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/string-list.h"

@@ -14,7 +14,6 @@
 #include "appliance/drives.h"
 #include "appliance/events.h"
 #include "appliance/fs-features.h"
-#include "appliance/gfs-cleanups.h"
 #include "appliance/handle.h"
 #include "options/options.h"
 #include "utils/cleanups.h"

@@ -15,7 +15,6 @@
 
 #include "appliance/events.h"
 #include "appliance/fs-features.h"
-#include "appliance/gfs-cleanups.h"
 #include "appliance/handle.h"
 #include "diskio/image.h"
 #include "utils/alloc.h"
