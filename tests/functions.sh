@@ -114,9 +114,15 @@ _gk_images="$top_srcdir/tests/images"
 _gk_helper ()
 {
   local dir="$top_builddir/tests"
-  if ! env -u MAKEFLAGS -u MFLAGS make -q -C "$dir" "$1" 2>/dev/null; then
-    flock "$dir/.build.lock" \
-          env -u MAKEFLAGS -u MFLAGS make -s -C "$dir" "$1" >&2 || return 1
+  # Under the lock even to ask: make -q may remake the Makefile itself.
+  # All of make's chatter goes to stderr; stdout is the answer.
+  if ! flock "$dir/.build.lock" \
+         env -u MAKEFLAGS -u MFLAGS sh -c \
+           'make -q --no-print-directory -C "$1" "$2" >/dev/null 2>&1 ||
+            make -s --no-print-directory -C "$1" "$2"' \
+           gk-helper "$dir" "$1" >&2; then
+    echo "$0: could not build tests/$1" >&2
+    return 1
   fi
   echo "$dir/$1"
 }
