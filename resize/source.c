@@ -40,9 +40,11 @@ static void
 probe (struct source *src, uint64_t offset, uint64_t length,
        struct gk_content *c)
 {
-  if (gk_content_probe (gk_image_pread_fn, src->disk, offset, length, c)
-      == -1)
-    exit (EXIT_FAILURE);
+  CLEANUP_FREE char *errmsg = NULL;
+
+  if (gk_content_probe (gk_image_pread_fn, src->disk, offset, length, c,
+                        &errmsg) == -1)
+    gk_error ("%s: %s", gk_image_path (src->disk), errmsg);
 }
 
 /* The LVs of a PV's volume group, once each even when the VG spans

@@ -106,11 +106,8 @@ remake_swap (struct gk_image *dst, const struct partition *p)
 
   gk_message ("Expanding %s%s using the ‘mkswap’ method", p->name, now);
   if (gk_swap_resize (gk_image_pread_fn, gk_image_pwrite_fn, dst,
-                      p->target_start, p->target_size, &errmsg) == -1) {
-    if (errmsg)
-      gk_error ("%s: %s", p->name, errmsg);
-    exit (EXIT_FAILURE);
-  }
+                      p->target_start, p->target_size, &errmsg) == -1)
+    gk_error ("%s: %s", p->name, errmsg);
 }
 
 void
@@ -136,7 +133,7 @@ write_target (struct source *src, struct gk_image *copy_from,
                        &errmsg) == -1) {
     gk_ptable_free (table);
     gk_error ("%s: cannot write the partition table: %s", o->outfile,
-              errmsg ? errmsg : "see above");
+              errmsg);
   }
   gk_ptable_free (table);
 

@@ -353,15 +353,84 @@ gk_image_flush (struct gk_image *disk)
   return 0;
 }
 
-int
-gk_image_pread_fn (void *opaque, void *buf, size_t count, uint64_t offset)
+/* The adapters for the ondisk parsers: gk_image_pread/pwrite, except
+ * that the reason for a failure goes to *ERRMSG (without the path,
+ * which the tool adds) instead of being printed (ondisk/reader.h).
+ */
+static char *
+adapter_range_error (struct gk_image *disk, const char *op, size_t count,
+                     uint64_t offset)
 {
-  return gk_image_pread (opaque, buf, count, offset);
+  if (offset <= disk->size && count <= disk->size - offset)
+    return NULL;
+  return xasprintf ("cannot %s %zu bytes at offset %" PRIu64 ": beyond "
+                    "the end of the disk (%" PRIu64 " bytes)",
+                    op, count, offset, disk->size);
+}
+
+static char *
+adapter_error (struct gk_image *disk, const char *op, uint64_t offset)
+{
+  CLEANUP_FREE char *errtext = gk_read_small_file (disk->errfile);
+  CLEANUP_FREE char *msg = gk_qemu_message (errtext);
+  const char *reason = nbd_get_error ();
+
+  if (reason == NULL)
+    reason = "unknown error";
+  if (msg)
+    return xasprintf ("%s at offset %" PRIu64 " failed: %s (qemu-nbd: %s)",
+                      op, offset, reason, msg);
+  return xasprintf ("%s at offset %" PRIu64 " failed: %s",
+                    op, offset, reason);
+}
+
+int
+gk_image_pread_fn (void *opaque, void *buf, size_t count, uint64_t offset,
+                   char **errmsg)
+{
+  struct gk_image *disk = opaque;
+  char *p = buf;
+
+  if ((*errmsg = adapter_range_error (disk, "read", count, offset)))
+    return -1;
+  while (count > 0) {
+    size_t n = count < disk->max_request ? count : disk->max_request;
+
+    if (nbd_pread (disk->nbd, p, n, offset, 0) == -1) {
+      *errmsg = adapter_error (disk, "reading", offset);
+      return -1;
+    }
+    p += n;
+    offset += n;
+    count -= n;
+  }
+  return 0;
 }
 
 int
 gk_image_pwrite_fn (void *opaque, const void *buf, size_t count,
-                   uint64_t offset)
+                    uint64_t offset, char **errmsg)
 {
-  return gk_image_pwrite (opaque, buf, count, offset);
+  struct gk_image *disk = opaque;
+  const char *p = buf;
+
+  if (!disk->writable) {
+    *errmsg = xstrdup ("internal error: writing to a disk opened "
+                       "read-only");
+    return -1;
+  }
+  if ((*errmsg = adapter_range_error (disk, "write", count, offset)))
+    return -1;
+  while (count > 0) {
+    size_t n = count < disk->max_request ? count : disk->max_request;
+
+    if (nbd_pwrite (disk->nbd, p, n, offset, 0) == -1) {
+      *errmsg = adapter_error (disk, "writing", offset);
+      return -1;
+    }
+    p += n;
+    offset += n;
+    count -= n;
+  }
+  return 0;
 }

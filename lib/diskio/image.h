@@ -49,11 +49,13 @@ extern int gk_image_zero (struct gk_image *disk, uint64_t count,
 extern int gk_image_flush (struct gk_image *disk);
 
 /* Adapters for parsers that take a plain reader/writer (ptable.h,
- * content.h): OPAQUE is a struct gk_image *.
+ * content.h): OPAQUE is a struct gk_image *.  Unlike the functions
+ * above they print nothing: a failure returns -1 with the reason in
+ * *ERRMSG, without the path (ondisk/reader.h).
  */
 extern int gk_image_pread_fn (void *opaque, void *buf, size_t count,
-                             uint64_t offset);
+                              uint64_t offset, char **errmsg);
 extern int gk_image_pwrite_fn (void *opaque, const void *buf, size_t count,
-                              uint64_t offset);
+                               uint64_t offset, char **errmsg);
 
 #endif /* GUESTKIT_DISKIO_IMAGE_H */

@@ -20,6 +20,8 @@
 #include "utils/string-list.h"
 
 #define SECTOR 512
+/* NTFS: the header of a resident attribute. */
+#define NTFS_RESIDENT_HEADER 24
 
 static void
 put32 (uint8_t *p, uint32_t v, bool big_endian)
@@ -87,6 +89,17 @@ all_zero (const uint8_t *p, size_t n)
   return true;
 }
 
+/* A count times a unit size, saturating: a size read from a hostile
+ * superblock must not wrap round to something small.
+ */
+static uint64_t
+mul_sat (uint64_t count, uint64_t unit)
+{
+  if (unit != 0 && count > UINT64_MAX / unit)
+    return UINT64_MAX;
+  return count * unit;
+}
+
 /* ext2/3/4, told apart by feature flags as libblkid does: anything
  * ext3 does not understand makes it ext4, else a journal makes it ext3.
  */
@@ -136,7 +149,7 @@ probe_ext (const uint8_t *sb, struct gk_content *c)
   if (incompat & EXT_INCOMPAT_64BIT)
     blocks |= (uint64_t) gk_le32 (sb + 0x150) << 32;
   c->block_size = 1024u << log_bs;
-  c->size = blocks * c->block_size;
+  c->size = mul_sat (blocks, c->block_size);
   set_uuid (c, sb + 104, 16);
   set_label (c, sb + 120, 16, false);
   return true;
@@ -154,7 +167,7 @@ probe_xfs (const uint8_t *sb, struct gk_content *c)
     return false;
   set_type (c, GK_CONTENT_FS, "xfs");
   c->block_size = bs;
-  c->size = gk_be64 (sb + 8) * bs;
+  c->size = mul_sat (gk_be64 (sb + 8), bs);
   set_uuid (c, sb + 32, 16);
   set_label (c, sb + 108, 12, false);
   return true;
@@ -190,7 +203,7 @@ probe_f2fs (const uint8_t *sb, struct gk_content *c)
     return false;
   set_type (c, GK_CONTENT_FS, "f2fs");
   c->block_size = 1u << log_bs;
-  c->size = gk_le64 (sb + 36) * c->block_size;
+  c->size = mul_sat (gk_le64 (sb + 36), c->block_size);
   set_uuid (c, sb + 108, 16);
   set_label_utf16le (c, sb + 124, 512);
   return true;
@@ -205,16 +218,20 @@ ntfs_cluster_size (uint32_t bps, uint8_t spc)
   return (256 - spc) < 32 ? bps << (256 - spc) : 0;
 }
 
-/* The volume label is the $VOLUME_NAME attribute of MFT record 3. */
+/* The volume label is the $VOLUME_NAME attribute of MFT record 3.
+ * Every offset and length in the record comes from the guest: each is
+ * checked against what is left of the record before it is used.
+ */
 static int
 ntfs_label (gk_pread_fn pread, void *opaque, uint64_t offset,
-            uint64_t length, const uint8_t *bs, struct gk_content *c)
+            uint64_t length, const uint8_t *bs, struct gk_content *c,
+            char **errmsg)
 {
   uint32_t bps = gk_le16 (bs + 0x0b);
   uint32_t csize = ntfs_cluster_size (bps, bs[0x0d]);
   int8_t crec = (int8_t) bs[0x40];
   uint32_t recsize;
-  uint64_t mft, pos;
+  uint64_t mft_lcn, mft, pos;
   CLEANUP_FREE uint8_t *rec = NULL;
   uint32_t attr;
 
@@ -223,12 +240,17 @@ ntfs_label (gk_pread_fn pread, void *opaque, uint64_t offset,
   recsize = crec > 0 ? csize * crec : (crec > -31 ? 1u << -crec : 0);
   if (recsize < 512 || recsize > 65536)
     return 0;
-  mft = gk_le64 (bs + 0x30) * csize;
-  pos = mft + 3 * (uint64_t) recsize;
-  if (pos + recsize > length)
+  mft_lcn = gk_le64 (bs + 0x30);
+  if (mft_lcn > length / csize)
     return 0;
+  mft = mft_lcn * csize;
+  if (mft > length || 4 * (uint64_t) recsize > length - mft)
+    return 0;
+  pos = mft + 3 * (uint64_t) recsize;
   rec = xmalloc (recsize);
-  if (pread (opaque, rec, recsize, offset + pos) == -1)
+  if (gk_read_at (pread, opaque, rec, recsize, offset + pos, errmsg,
+                  "cannot read the NTFS $Volume record at byte %" PRIu64,
+                  offset + pos) == -1)
     return -1;
   if (memcmp (rec, "FILE", 4) != 0)
     return 0;
@@ -248,16 +270,22 @@ ntfs_label (gk_pread_fn pread, void *opaque, uint64_t offset,
     }
   }
 
+  /* The attributes: each has a 16-byte common header (type, length,
+   * non-resident flag); a resident one has 8 more bytes (value length
+   * and offset), 24 in all.  A length that does not move forward by at
+   * least a header, or runs past the record, ends the walk.
+   */
   attr = gk_le16 (rec + 0x14);
-  while (attr + 16 <= recsize) {
+  while (attr <= recsize && recsize - attr >= NTFS_RESIDENT_HEADER) {
     uint32_t type = gk_le32 (rec + attr), len = gk_le32 (rec + attr + 4);
 
-    if (type == 0xffffffff || len < 16 || attr + len > recsize)
+    if (type == 0xffffffff || len < NTFS_RESIDENT_HEADER ||
+        len > recsize - attr)
       break;
     if (type == 0x60 && rec[attr + 8] == 0) {  /* resident */
       uint32_t vlen = gk_le32 (rec + attr + 0x10);
       uint32_t voff = gk_le16 (rec + attr + 0x14);
-      if (voff + vlen <= len) {
+      if (voff <= len && vlen <= len - voff) {
         set_label_utf16le (c, rec + attr + voff, vlen / 2);
         break;
       }
@@ -270,7 +298,7 @@ ntfs_label (gk_pread_fn pread, void *opaque, uint64_t offset,
 static int
 probe_ntfs (gk_pread_fn pread, void *opaque, uint64_t offset,
             uint64_t length, const uint8_t *bs, struct gk_content *c,
-            bool *found)
+            bool *found, char **errmsg)
 {
   uint32_t bps = gk_le16 (bs + 0x0b);
   uint32_t csize;
@@ -289,9 +317,11 @@ probe_ntfs (gk_pread_fn pread, void *opaque, uint64_t offset,
   /* The count leaves out the backup boot sector just past the volume,
    * which is still part of what the partition must hold.
    */
-  c->size = (gk_le64 (bs + 0x28) + 1) * bps;
+  c->size = mul_sat (gk_le64 (bs + 0x28), bps);
+  if (c->size <= UINT64_MAX - bps)
+    c->size += bps;
   set_uuid (c, bs + 0x48, 8);
-  return ntfs_label (pread, opaque, offset, length, bs, c);
+  return ntfs_label (pread, opaque, offset, length, bs, c, errmsg);
 }
 
 /* FAT: libblkid's sanity checks on the BIOS parameter block, since the
@@ -300,7 +330,7 @@ probe_ntfs (gk_pread_fn pread, void *opaque, uint64_t offset,
 static int
 probe_vfat (gk_pread_fn pread, void *opaque, uint64_t offset,
             uint64_t length, const uint8_t *bs, struct gk_content *c,
-            bool *found)
+            bool *found, char **errmsg)
 {
   uint32_t bps = gk_le16 (bs + 11), spc = bs[13], reserved = gk_le16 (bs + 14);
   uint32_t nfats = bs[16], root_entries = gk_le16 (bs + 17);
@@ -369,7 +399,9 @@ probe_vfat (gk_pread_fn pread, void *opaque, uint64_t offset,
   if (root_len == 0 || root_off + root_len > length)
     return 0;
   dir = xmalloc (root_len);
-  if (pread (opaque, dir, root_len, offset + root_off) == -1)
+  if (gk_read_at (pread, opaque, dir, root_len, offset + root_off, errmsg,
+                  "cannot read the FAT root directory at byte %" PRIu64,
+                  offset + root_off) == -1)
     return -1;
   for (uint64_t i = 0; i + 32 <= root_len; i += 32) {
     const uint8_t *e = dir + i;
@@ -438,8 +470,11 @@ probe_lvm (const uint8_t *head, struct gk_content *c)
       continue;
     if (gk_le64 (l + 8) != (uint64_t) s)
       continue;
+    /* The PV header: UUID (32 bytes) then the device size (8).  The
+     * offset is checked without adding to it, which could wrap.
+     */
     pvh = gk_le32 (l + 20);
-    if (pvh < 32 || pvh + 40 > SECTOR)
+    if (pvh < 32 || pvh > SECTOR - 40)
       continue;
     set_type (c, GK_CONTENT_PV, "LVM2_member");
     c->size = gk_le64 (l + pvh + 32);
@@ -493,19 +528,22 @@ probe_luks (const uint8_t *h, struct gk_content *c)
 int
 gk_content_probe (gk_pread_fn pread, void *opaque,
                   uint64_t offset, uint64_t length,
-                  struct gk_content *c)
+                  struct gk_content *c, char **errmsg)
 {
   uint8_t head[4096];
   uint8_t sb[4096];
   bool found, v1;
 
+  *errmsg = NULL;
   memset (c, 0, sizeof *c);
   set_type (c, GK_CONTENT_UNKNOWN, "unknown");
   if (length < 2 * SECTOR)
     return 0;
   memset (head, 0, sizeof head);
-  if (pread (opaque, head, length < sizeof head ? length : sizeof head,
-             offset) == -1)
+  if (gk_read_at (pread, opaque, head,
+                  length < sizeof head ? length : sizeof head, offset,
+                  errmsg, "cannot read the superblock at byte %" PRIu64,
+                  offset) == -1)
     return -1;
 
   /* Containers first: a PV or LUKS header says what the rest means. */
@@ -522,7 +560,9 @@ gk_content_probe (gk_pread_fn pread, void *opaque,
       probe_f2fs (head + 1024, c))
     return 0;
   if (length >= 65536 + 4096) {
-    if (pread (opaque, sb, sizeof sb, offset + 65536) == -1)
+    if (gk_read_at (pread, opaque, sb, sizeof sb, offset + 65536, errmsg,
+                    "cannot read the btrfs superblock at byte %" PRIu64,
+                    offset + 65536) == -1)
       return -1;
     if (probe_btrfs (sb, c))
       return 0;
@@ -536,7 +576,10 @@ gk_content_probe (gk_pread_fn pread, void *opaque,
       break;
     if (ps <= sizeof head)
       memcpy (tail, head + ps - SECTOR, SECTOR);
-    else if (pread (opaque, tail, SECTOR, offset + ps - SECTOR) == -1)
+    else if (gk_read_at (pread, opaque, tail, SECTOR,
+                         offset + ps - SECTOR, errmsg,
+                         "cannot read the swap signature at byte %" PRIu64,
+                         offset + ps - SECTOR) == -1)
       return -1;
     if (swap_signature (tail + SECTOR - 10, &v1)) {
       if (v1)
@@ -549,11 +592,13 @@ gk_content_probe (gk_pread_fn pread, void *opaque,
       return 0;
     }
   }
-  if (probe_ntfs (pread, opaque, offset, length, head, c, &found) == -1)
+  if (probe_ntfs (pread, opaque, offset, length, head, c, &found,
+                  errmsg) == -1)
     return -1;
   if (found)
     return 0;
-  if (probe_vfat (pread, opaque, offset, length, head, c, &found) == -1)
+  if (probe_vfat (pread, opaque, offset, length, head, c, &found,
+                  errmsg) == -1)
     return -1;
   if (found)
     return 0;
@@ -598,7 +643,9 @@ gk_swap_resize (gk_pread_fn pread, gk_pwrite_fn pwrite,
     uint64_t pages;
     bool be, v1;
 
-    if (pread (opaque, tail, SECTOR, offset + ps - SECTOR) == -1)
+    if (gk_read_at (pread, opaque, tail, SECTOR, offset + ps - SECTOR,
+                    errmsg, "cannot read the swap signature at byte %"
+                    PRIu64, offset + ps - SECTOR) == -1)
       return -1;
     if (!swap_signature (tail + SECTOR - 10, &v1))
       continue;
@@ -606,7 +653,9 @@ gk_swap_resize (gk_pread_fn pread, gk_pwrite_fn pwrite,
       *errmsg = xstrdup ("old-style (v0) swap header, cannot resize it");
       return -1;
     }
-    if (pread (opaque, hdr, sizeof hdr, offset + 1024) == -1)
+    if (gk_read_at (pread, opaque, hdr, sizeof hdr, offset + 1024, errmsg,
+                    "cannot read the swap header at byte %" PRIu64,
+                    offset + 1024) == -1)
       return -1;
     version = gk_le32 (hdr);
     be = version != 1 && gk_be32 (hdr) == 1;
@@ -625,7 +674,9 @@ gk_swap_resize (gk_pread_fn pread, gk_pwrite_fn pwrite,
     if (pages - 1 > UINT32_MAX)
       pages = (uint64_t) UINT32_MAX + 1;
     put32 (hdr + 4, pages - 1, be);
-    return pwrite (opaque, hdr + 4, 4, offset + 1024 + 4);
+    return gk_write_at (pwrite, opaque, hdr + 4, 4, offset + 1024 + 4,
+                        errmsg, "cannot write the swap header at byte %"
+                        PRIu64, offset + 1024);
   }
   *errmsg = xstrdup ("not a Linux swap header");
   return -1;

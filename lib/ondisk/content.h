@@ -39,17 +39,19 @@ struct gk_content {
 };
 
 /* Look at the LENGTH bytes at OFFSET (a partition or LV).  Returns 0
- * (kind may be GK_CONTENT_UNKNOWN), or -1 if reading failed (reported by
- * PREAD).
+ * (kind may be GK_CONTENT_UNKNOWN: unrecognised or damaged content is
+ * not an error), or -1 with *ERRMSG (caller frees) if reading failed.
+ * Nothing is printed.
  */
 extern int gk_content_probe (gk_pread_fn pread, void *opaque,
                              uint64_t offset, uint64_t length,
-                             struct gk_content *content);
+                             struct gk_content *content, char **errmsg);
 
 /* A swap area copied into a partition of NEW_SIZE bytes at OFFSET:
  * rewrite its header so it spans the partition (same UUID, label and
- * page size; like mkswap -U UUID -L LABEL).  Returns 0, or -1 (reported
- * by the callbacks, or *ERRMSG set if the header is not a swap header).
+ * page size; like mkswap -U UUID -L LABEL).  Returns 0, or -1 with
+ * *ERRMSG (caller frees): the header is not a swap header, or reading
+ * or writing failed.  Nothing is printed.
  */
 extern int gk_swap_resize (gk_pread_fn pread, gk_pwrite_fn pwrite,
                            void *opaque, uint64_t offset, uint64_t new_size,

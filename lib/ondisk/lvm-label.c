@@ -73,21 +73,23 @@ read_mda (gk_pread_fn pread, void *opaque, uint64_t offset,
   CLEANUP_FREE char *text = NULL;
 
   *vg_r = NULL;
-  if (mda_size < 2 * MDA_HEADER_SIZE || mda_start + mda_size > length) {
+  if (mda_size < 2 * MDA_HEADER_SIZE || mda_start > length ||
+      mda_size > length - mda_start) {
     *errmsg = xasprintf ("LVM metadata area at %" PRIu64 " (%" PRIu64
                          " bytes) lies outside the device",
                          mda_start, mda_size);
     return -1;
   }
-  if (pread (opaque, h, sizeof h, offset + mda_start) == -1) {
-    *errmsg = xstrdup ("could not read the LVM metadata area");
+  if (gk_read_at (pread, opaque, h, sizeof h, offset + mda_start, errmsg,
+                  "cannot read the LVM metadata area at byte %" PRIu64,
+                  offset + mda_start) == -1)
     return -1;
-  }
   if (memcmp (h + 4, MDA_MAGIC, 16) != 0 || gk_le32 (h + 20) != 1) {
     *errmsg = xasprintf ("no LVM metadata header at %" PRIu64, mda_start);
     return -1;
   }
-  if (lvm_crc (LVM_CRC_INIT, h + 4, sizeof h - 4) != gk_le32 (h)) {
+  if (lvm_crc (LVM_CRC_INIT, h + 4, sizeof h - 4) != gk_le32 (h) &&
+      !gk_ondisk_fuzzing) {
     *errmsg = xasprintf ("LVM metadata header at %" PRIu64
                          " has a bad checksum", mda_start);
     return -1;
@@ -113,17 +115,20 @@ read_mda (gk_pread_fn pread, void *opaque, uint64_t offset,
    */
   text = xmalloc (lsize + 1);
   first = lsize;
-  if (loff + lsize > mda_size)
+  if (lsize > mda_size - loff)
     first = mda_size - loff;
-  if (pread (opaque, text, first, offset + mda_start + loff) == -1 ||
+  if (gk_read_at (pread, opaque, text, first, offset + mda_start + loff,
+                  errmsg, "cannot read the LVM metadata text at byte %"
+                  PRIu64, offset + mda_start + loff) == -1 ||
       (first < lsize &&
-       pread (opaque, text + first, lsize - first,
-              offset + mda_start + MDA_HEADER_SIZE) == -1)) {
-    *errmsg = xstrdup ("could not read the LVM metadata text");
+       gk_read_at (pread, opaque, text + first, lsize - first,
+                   offset + mda_start + MDA_HEADER_SIZE, errmsg,
+                   "cannot read the LVM metadata text at byte %" PRIu64,
+                   offset + mda_start + MDA_HEADER_SIZE) == -1))
     return -1;
-  }
   text[lsize] = '\0';
-  if (lvm_crc (LVM_CRC_INIT, (uint8_t *) text, lsize) != lcrc) {
+  if (lvm_crc (LVM_CRC_INIT, (uint8_t *) text, lsize) != lcrc &&
+      !gk_ondisk_fuzzing) {
     *errmsg = xstrdup ("LVM metadata text has a bad checksum");
     return -1;
   }
@@ -138,8 +143,8 @@ gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
                 struct gk_lvm_vg **vg_r, char **errmsg)
 {
   uint8_t buf[LABEL_SCAN_SECTORS * SECTOR];
-  const uint8_t *l = NULL, *pvh, *p, *end;
-  uint32_t pvh_off;
+  const uint8_t *l = NULL, *pvh;
+  uint32_t pvh_off, i;
   bool first_da = true;
   struct gk_lvm_vg *best = NULL;
 
@@ -150,10 +155,10 @@ gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
     *errmsg = xstrdup ("too small to be an LVM physical volume");
     return -1;
   }
-  if (pread (opaque, buf, sizeof buf, offset) == -1) {
-    *errmsg = xstrdup ("could not read the LVM label");
+  if (gk_read_at (pread, opaque, buf, sizeof buf, offset, errmsg,
+                  "cannot read the LVM label at byte %" PRIu64,
+                  offset) == -1)
     return -1;
-  }
   for (int s = 0; s < LABEL_SCAN_SECTORS; ++s) {
     const uint8_t *c = buf + s * SECTOR;
     if (memcmp (c, "LABELONE", 8) == 0 && gk_le64 (c + 8) == (uint64_t) s &&
@@ -166,18 +171,23 @@ gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
     *errmsg = xstrdup ("no LVM2 label: not an LVM physical volume");
     return -1;
   }
-  if (lvm_crc (LVM_CRC_INIT, l + 20, SECTOR - 20) != gk_le32 (l + 16)) {
+  if (lvm_crc (LVM_CRC_INIT, l + 20, SECTOR - 20) != gk_le32 (l + 16) &&
+      !gk_ondisk_fuzzing) {
     *errmsg = xstrdup ("the LVM label has a bad checksum");
     return -1;
   }
+  /* The PV header: UUID (32), device size (8), then at least the
+   * zero entry that ends the data areas (16).  Checked without adding
+   * to the offset, which could wrap.
+   */
   pvh_off = gk_le32 (l + 20);
-  if (pvh_off < 32 || pvh_off + 40 + 16 > SECTOR) {
+  if (pvh_off < 32 || pvh_off > SECTOR - (40 + 16)) {
     *errmsg = xstrdup ("the LVM label's PV header is out of range");
     return -1;
   }
 
   pvh = l + pvh_off;
-  for (int i = 0; i < 32; ++i)
+  for (i = 0; i < 32; ++i)
     if (!isalnum (pvh[i])) {
       *errmsg = xstrdup ("the LVM label's PV UUID is not valid");
       return -1;
@@ -185,21 +195,20 @@ gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
   format_uuid (pvh, label->pv_id);
   label->device_size = gk_le64 (pvh + 32);
 
-  /* Data areas then metadata areas, each list ending at offset 0. */
-  p = pvh + 40;
-  end = l + SECTOR;
-  for (; p + 16 <= end && gk_le64 (p) != 0; p += 16)
+  /* Data areas then metadata areas, each list ending at offset 0 (or
+   * at the end of the label sector).  I is the offset in the sector.
+   */
+  for (i = pvh_off + 40; i <= SECTOR - 16 && gk_le64 (l + i) != 0; i += 16)
     if (first_da) {
-      label->data_offset = gk_le64 (p);
+      label->data_offset = gk_le64 (l + i);
       first_da = false;
     }
-  p += 16;
-  for (; p + 16 <= end && gk_le64 (p) != 0; p += 16) {
+  for (i += 16; i <= SECTOR - 16 && gk_le64 (l + i) != 0; i += 16) {
     struct gk_lvm_vg *vg;
     char *err = NULL;
 
-    if (read_mda (pread, opaque, offset, length, gk_le64 (p), gk_le64 (p + 8),
-                  &vg, &err) == -1) {
+    if (read_mda (pread, opaque, offset, length, gk_le64 (l + i),
+                  gk_le64 (l + i + 8), &vg, &err) == -1) {
       /* One damaged copy is fine if another is good. */
       if (*errmsg == NULL)
         *errmsg = err;

@@ -76,11 +76,22 @@ struct parser {
   char *error;
 };
 
+/* The error names where it happened with a few bytes of the text, which
+ * come from the guest: never past the end, and only printable ASCII (a
+ * terminal must not see escape sequences a guest chose).
+ */
 static bool
 fail (struct parser *ps, const char *what)
 {
-  if (ps->error == NULL)
-    ps->error = xasprintf ("LVM metadata: %s near \"%.20s\"", what, ps->p);
+  char near[21];
+  size_t n = 0;
+
+  if (ps->error)
+    return false;
+  for (const char *q = ps->p; q < ps->end && *q && n < sizeof near - 1; ++q)
+    near[n++] = *q >= 0x20 && *q < 0x7f ? *q : '?';
+  near[n] = '\0';
+  ps->error = xasprintf ("LVM metadata: %s near \"%s\"", what, near);
   return false;
 }
 
@@ -125,21 +136,24 @@ static bool
 parse_scalar (struct parser *ps, struct value *v)
 {
   if (ps->p < ps->end && *ps->p == '"') {
+    const char *q;
     size_t len = 0;
     char *s;
 
+    /* Find the end first, so the copy is the string's size. */
     ps->p++;
-    s = xmalloc (ps->end - ps->p + 1);
-    while (ps->p < ps->end && *ps->p != '"') {
-      if (*ps->p == '\\' && ps->p + 1 < ps->end)
+    for (q = ps->p; q < ps->end && *q != '"'; ++q)
+      if (*q == '\\' && q + 1 < ps->end)
+        q++;
+    if (q >= ps->end)
+      return fail (ps, "unterminated string");
+    s = xmalloc (q - ps->p + 1);
+    while (ps->p < q) {
+      if (*ps->p == '\\')
         ps->p++;
       s[len++] = *ps->p++;
     }
     s[len] = '\0';
-    if (ps->p >= ps->end) {
-      free (s);
-      return fail (ps, "unterminated string");
-    }
     ps->p++;
     v->type = V_STR;
     v->s = s;
@@ -359,7 +373,7 @@ tree_to_vg (const struct node *top, char **errmsg)
   vg->name = xstrdup (vgsec->key);
   vg->id = get_str (vgsec, "id");
   get_u64 (vgsec, "seqno", &vg->seqno);
-  if (get_u64 (vgsec, "extent_size", &u))
+  if (get_u64 (vgsec, "extent_size", &u) && u <= UINT64_MAX / SECTOR)
     vg->extent_size = u * SECTOR;
 
   pvs = find_node (vgsec->child, "physical_volumes", true);
@@ -376,7 +390,7 @@ tree_to_vg (const struct node *top, char **errmsg)
       pv->name = xstrdup (c->key);
       pv->id = get_str (c, "id");
       if (get_u64 (c, "pe_start", &u))
-        pv->pe_start = u * SECTOR;
+        pv->pe_start = u <= UINT64_MAX / SECTOR ? u * SECTOR : UINT64_MAX;
       get_u64 (c, "pe_count", &pv->pe_count);
     }
   }
@@ -463,7 +477,13 @@ gk_lvm_lv_start (const struct gk_lvm_vg *vg, const struct gk_lvm_lv *lv,
   for (size_t i = 0; i < vg->nr_pvs; ++i)
     if (STREQ (vg->pvs[i].name, pv_name))
       pv = &vg->pvs[i];
-  if (pv == NULL)
+  /* Numbers from the guest: an LV that starts past what a disk can
+   * hold starts nowhere.
+   */
+  if (pv == NULL || vg->extent_size == 0 ||
+      s->pv_start_extent > (uint64_t) INT64_MAX / vg->extent_size ||
+      pv->pe_start > (uint64_t) INT64_MAX -
+      s->pv_start_extent * vg->extent_size)
     return -1;
   return pv->pe_start + s->pv_start_extent * vg->extent_size;
 }
@@ -473,8 +493,14 @@ gk_lvm_lv_size (const struct gk_lvm_vg *vg, const struct gk_lvm_lv *lv)
 {
   uint64_t extents = 0;
 
-  for (size_t i = 0; i < lv->nr_segments; ++i)
+  /* Saturating: the counts come from the guest. */
+  for (size_t i = 0; i < lv->nr_segments; ++i) {
+    if (lv->segments[i].extent_count > UINT64_MAX - extents)
+      return UINT64_MAX;
     extents += lv->segments[i].extent_count;
+  }
+  if (vg->extent_size && extents > UINT64_MAX / vg->extent_size)
+    return UINT64_MAX;
   return extents * vg->extent_size;
 }
 

@@ -58,14 +58,16 @@ extern int gk_lvm_parse_metadata (const char *text, size_t len,
 
 /* The byte offset, relative to the start of the PV whose metadata key
  * is PV_NAME, of the first byte of LV (its extent 0), if it is there.
- * Returns -1 if the LV starts elsewhere or its
- * first segment is not linear ("striped" with one stripe).
+ * Returns -1 if the LV starts elsewhere, its first segment is not
+ * linear ("striped" with one stripe), or the numbers do not fit.
  */
 extern int64_t gk_lvm_lv_start (const struct gk_lvm_vg *vg,
                                 const struct gk_lvm_lv *lv,
                                 const char *pv_name);
 
-/* Bytes of LV: the sum of its segments' extents times the extent size. */
+/* Bytes of LV: the sum of its segments' extents times the extent size
+ * (UINT64_MAX if that does not fit).
+ */
 extern uint64_t gk_lvm_lv_size (const struct gk_lvm_vg *vg,
                                 const struct gk_lvm_lv *lv);
 

@@ -46,11 +46,10 @@ read_ebr_chain (gk_pread_fn pread, void *opaque, uint32_t ss,
                            "it probably loops", ext->num, MAX_LOGICALS);
       return -1;
     }
-    if (pread (opaque, buf, ss, ebr) == -1) {
-      *errmsg = xasprintf ("cannot read the extended boot record at byte %"
-                           PRIu64, ebr);
+    if (gk_read_at (pread, opaque, buf, ss, ebr, errmsg,
+                    "cannot read the extended boot record at byte %"
+                    PRIu64, ebr) == -1)
       return -1;
-    }
     if (buf[510] != 0x55 || buf[511] != 0xaa) {
       /* An extended partition with no logicals may hold a blank EBR. */
       if (count == 0)
@@ -339,10 +338,9 @@ gk_mbr_write (const struct gk_ptable *tin, uint64_t disk_size,
     prev_end = p->start + p->size;
   }
 
-  if (pwrite (opaque, tail, sizeof tail, 440) == -1) {
-    *errmsg = xasprintf ("cannot write the MBR");
+  if (gk_write_at (pwrite, opaque, tail, sizeof tail, 440, errmsg,
+                   "cannot write the MBR") == -1)
     return -1;
-  }
 
   if (ext && first_logical == t->nr_parts) {
     /* An empty extended partition: a blank EBR so that stale data is
@@ -351,11 +349,10 @@ gk_mbr_write (const struct gk_ptable *tin, uint64_t disk_size,
     memset (ebr, 0, ss);
     ebr[510] = 0x55;
     ebr[511] = 0xaa;
-    if (pwrite (opaque, ebr, ss, ext->start) == -1) {
-      *errmsg = xasprintf ("cannot write the extended boot record at "
-                           "byte %" PRIu64, ext->start);
+    if (gk_write_at (pwrite, opaque, ebr, ss, ext->start, errmsg,
+                     "cannot write the extended boot record at byte %"
+                     PRIu64, ext->start) == -1)
       return -1;
-    }
   }
 
   for (size_t i = first_logical; i < t->nr_parts; ++i) {
@@ -377,11 +374,10 @@ gk_mbr_write (const struct gk_ptable *tin, uint64_t disk_size,
     }
     ebr[510] = 0x55;
     ebr[511] = 0xaa;
-    if (pwrite (opaque, ebr, ss, ebr_at[i]) == -1) {
-      *errmsg = xasprintf ("cannot write the extended boot record at "
-                           "byte %" PRIu64, ebr_at[i]);
+    if (gk_write_at (pwrite, opaque, ebr, ss, ebr_at[i], errmsg,
+                     "cannot write the extended boot record at byte %"
+                     PRIu64, ebr_at[i]) == -1)
       return -1;
-    }
   }
   return 0;
 }

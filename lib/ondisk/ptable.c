@@ -297,10 +297,9 @@ gk_ptable_read (gk_pread_fn pread, void *opaque, uint64_t disk_size,
                          "is only %" PRIu64 " bytes", disk_size);
     return -1;
   }
-  if (pread (opaque, mbr, sizeof mbr, 0) == -1) {
-    *errmsg = xasprintf ("cannot read the first sector of the disk");
+  if (gk_read_at (pread, opaque, mbr, sizeof mbr, 0, errmsg,
+                  "cannot read the first sector of the disk") == -1)
     return -1;
-  }
   if (mbr[510] != 0x55 || mbr[511] != 0xaa) {
     *errmsg = xasprintf ("no MBR or GPT partition table found on this "
                          "disk (sector 0 has no 0x55AA signature)");

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ondisk/byteorder.h"
 #include "ondisk/lvm-label.h"
 #include "ondisk/lvm-metadata.h"
 #include "utils/tap.h"
@@ -346,6 +347,196 @@ test_synthetic (void)
   unlink (path);
 }
 
+/* ---- Hostile labels and texts ---- */
+
+/* A label in sector 1 with its PV header at PVH_OFF and one metadata
+ * area (MDA_START, MDA_SIZE), checksummed as LVM does.
+ */
+static void
+make_label (uint8_t *d, uint32_t pvh_off, uint64_t mda_start,
+            uint64_t mda_size)
+{
+  uint8_t *label = d + 512;
+
+  memset (label, 0, 512);
+  memcpy (label, "LABELONE", 8);
+  put64 (label + 8, 1);
+  put32 (label + 20, pvh_off);
+  memcpy (label + 24, "LVM2 001", 8);
+  if (pvh_off <= 512 - 88) {
+    uint8_t *pvh = label + pvh_off;
+    memcpy (pvh, "ABCDEF123456789abcdefghijkLMNOPQ", 32);
+    put64 (pvh + 32, 1 * MiB);
+    put64 (pvh + 40, 64 * 1024);
+    put64 (pvh + 72, mda_start);
+    put64 (pvh + 80, mda_size);
+  }
+  put32 (label + 16, crc (label + 20, 512 - 20));
+}
+
+static int
+read_mem (uint8_t *d, size_t size, struct gk_lvm_label *label,
+          struct gk_lvm_vg **vg, char **errmsg)
+{
+  struct gk_mem_disk m = { .data = d, .size = size };
+  int r;
+
+  *vg = NULL;
+  r = gk_lvm_read_pv (gk_mem_pread_fn, &m, 0, size, label, vg, errmsg);
+  if (*errmsg)
+    printf ("#   %s\n", *errmsg);
+  if (m.out_of_range)
+    printf ("#   %u reads past the end of the disk\n", m.out_of_range);
+  return m.out_of_range ? -2 : r;
+}
+
+static int
+failing_pread (void *opaque, void *buf, size_t count, uint64_t offset,
+               char **errmsg)
+{
+  *errmsg = xstrdup ("injected failure");
+  return -1;
+}
+
+static void
+test_hostile_label (void)
+{
+  const size_t size = 64 * 1024;
+  CLEANUP_FREE uint8_t *d = xcalloc (1, size);
+  struct gk_lvm_label label;
+  struct gk_lvm_vg *vg;
+  char *errmsg = NULL;
+
+  /* Issue 8: the PV header offset was checked as offset + 56 <= 512
+   * in 32 bits: 0xfffffff0 passed and the UUID was read 4 GiB past
+   * the stack buffer (SIGSEGV).
+   */
+  make_label (d, 0xfffffff0, 0, 0);
+  ok (read_mem (d, size, &label, &vg, &errmsg) == -1 && errmsg &&
+      strstr (errmsg, "out of range"),
+      "label: a PV header offset that wraps is refused");
+  free (errmsg);
+  errmsg = NULL;
+
+  /* A metadata area whose start + size wraps round past 2^64. */
+  make_label (d, 32, UINT64_MAX - 4095, 8192);
+  ok (read_mem (d, size, &label, &vg, &errmsg) == -1 && errmsg &&
+      strstr (errmsg, "outside the device"),
+      "label: a metadata area that wraps is refused");
+  free (errmsg);
+  errmsg = NULL;
+
+  /* The data and metadata area lists fill the sector with no zero
+   * entry to end them.
+   */
+  make_label (d, 32, 4096, 8192);
+  memset (d + 512 + 32 + 40, 0x11, 512 - 72);
+  put32 (d + 512 + 16, crc (d + 512 + 20, 512 - 20));
+  ok (read_mem (d, size, &label, &vg, &errmsg) == 0 && vg == NULL,
+      "label: area lists without an end stop at the end of the sector");
+  free (errmsg);
+  errmsg = NULL;
+
+  /* The error rule: one message with the reader's reason. */
+  ok (gk_lvm_read_pv (failing_pread, NULL, 512, size, &label, &vg,
+                      &errmsg) == -1 && errmsg &&
+      STREQ (errmsg, "cannot read the LVM label at byte 512: "
+             "injected failure"),
+      "label: a failed read is one message with the reader's reason");
+  free (errmsg);
+}
+
+static int
+parse (const char *text, size_t len, struct gk_lvm_vg **vg, char **errmsg)
+{
+  int r = gk_lvm_parse_metadata (text, len, vg, errmsg);
+
+  if (*errmsg)
+    printf ("#   %s\n", *errmsg);
+  return r;
+}
+
+static void
+test_hostile_text (void)
+{
+  struct gk_lvm_vg *vg = NULL;
+  char *errmsg = NULL;
+
+  /* Nesting: refused at a fixed depth, not by running out of stack. */
+  {
+    const size_t depth = 100000;
+    char *text = xmalloc (3 * depth + 1), *p = text;
+
+    for (size_t i = 0; i < depth; ++i)
+      p = stpcpy (p, "a{");
+    for (size_t i = 0; i < depth; ++i)
+      *p++ = '}';
+    *p = '\0';
+    ok (parse (text, p - text, &vg, &errmsg) == -1 && vg == NULL &&
+        errmsg && strstr (errmsg, "nested too deeply"),
+        "text: deep nesting is an error");
+    free (errmsg);
+    errmsg = NULL;
+    free (text);
+  }
+
+  /* The text need not end in a NUL: an error at its very end quotes
+   * only what is there (under ASan, a read past it is a crash).
+   */
+  {
+    static const char t[] = "vg { x = \"abc";
+    char *text = xmalloc (sizeof t - 1);
+
+    memcpy (text, t, sizeof t - 1);
+    ok (parse (text, sizeof t - 1, &vg, &errmsg) == -1 && errmsg,
+        "text: unterminated string without a NUL after it");
+    free (errmsg);
+    errmsg = NULL;
+    memcpy (text, "vg { x ", 7);
+    ok (parse (text, 7, &vg, &errmsg) == -1 && errmsg &&
+        strstr (errmsg, "near \"\""),
+        "text: an error at the end quotes nothing");
+    free (errmsg);
+    errmsg = NULL;
+    free (text);
+  }
+
+  /* Guest bytes in an error message are made printable. */
+  {
+    static const char t[] = "vg { \x1b[31m\n\x7f }";
+    ok (parse (t, sizeof t - 1, &vg, &errmsg) == -1 && errmsg &&
+        strchr (errmsg, '\x1b') == NULL && strchr (errmsg, '\n') == NULL &&
+        strchr (errmsg, '\x7f') == NULL,
+        "text: control characters are not copied into the message");
+    free (errmsg);
+    errmsg = NULL;
+  }
+
+  /* Numbers that overflow when turned into bytes. */
+  {
+    static const char t[] =
+      "vg {\n extent_size = 36028797018963967\n"   /* 2^55 - 1 sectors */
+      " physical_volumes { pv0 { id = \"x\" pe_start = 2048 } }\n"
+      " logical_volumes { lv { status = [\"VISIBLE\"]\n"
+      "  segment1 { start_extent = 0 extent_count = 4611686018427387904\n"
+      "   type = \"striped\" stripe_count = 1 stripes = [\"pv0\", 1024] }\n"
+      "  segment2 { start_extent = 1 extent_count = 4611686018427387904\n"
+      "   type = \"striped\" stripe_count = 1 stripes = [\"pv0\", 0] }\n"
+      " } }\n}\n";
+    const struct gk_lvm_lv *lv;
+
+    ok (parse (t, sizeof t - 1, &vg, &errmsg) == 0 && vg &&
+        (lv = gk_lvm_find_lv (vg, "lv")) != NULL &&
+        gk_lvm_lv_start (vg, lv, "pv0") == -1 &&
+        gk_lvm_lv_size (vg, lv) == UINT64_MAX,
+        "text: an LV start that overflows is unknown, its size saturates");
+    gk_lvm_vg_free (vg);
+    vg = NULL;
+    free (errmsg);
+    errmsg = NULL;
+  }
+}
+
 /* ---- A PV made by LVM ---- */
 
 static char *
@@ -629,6 +820,8 @@ main (void)
   signal (SIGHUP, on_signal);
 
   test_synthetic ();
+  test_hostile_label ();
+  test_hostile_text ();
   have_dm = run ("dmsetup version");
   test_real ();
   return tap_done ();

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ondisk/byteorder.h"
 #include "ondisk/ptable.h"
 #include "utils/tap.h"
 #include "ondisk/reader.h"
@@ -774,6 +775,191 @@ test_gpt_4k (void)
   gk_ptable_free (t);
 }
 
+/* ---- Hostile tables, in memory ---- */
+
+static int
+read_mem (uint8_t *d, size_t size, struct gk_ptable **t, char **errmsg)
+{
+  struct gk_mem_disk m = { .data = d, .size = size };
+  int r;
+
+  *t = NULL;
+  r = gk_ptable_read (gk_mem_pread_fn, &m, size, t, errmsg);
+  if (*errmsg)
+    printf ("#   %s\n", *errmsg);
+  if (m.out_of_range)
+    printf ("#   %u reads past the end of the disk\n", m.out_of_range);
+  return m.out_of_range ? -2 : r;
+}
+
+/* Fix the CRCs of the GPT header at LBA (512-byte sectors) after an
+ * edit, as a hostile image would have them.
+ */
+static void
+gpt_fix_crcs (uint8_t *d, uint64_t lba)
+{
+  uint8_t *h = d + lba * 512;
+  uint64_t entries = gk_le64 (h + 72);
+  uint32_t n = gk_le32 (h + 80), size = gk_le32 (h + 84);
+
+  if (entries * 512 + (uint64_t) n * size <= 1 * MiB)
+    gk_put_le32 (h + 88, ~gk_crc32_update (0xffffffff, d + entries * 512,
+                                           (size_t) n * size));
+  gk_put_le32 (h + 16, 0);
+  gk_put_le32 (h + 16, ~gk_crc32_update (0xffffffff, h, 92));
+}
+
+static void
+test_hostile (void)
+{
+  const size_t size = 1 * MiB;
+  CLEANUP_FREE uint8_t *d = xcalloc (1, size);
+  CLEANUP_FREE uint8_t *good = xcalloc (1, size);
+  struct gk_mem_disk m = { .data = good, .size = size };
+  struct gk_partition parts[2] = {
+    { .num = 1, .start = 34 * 512, .size = 100 * 512, .name = "a",
+      .type_guid = { 1 } },
+    { .num = 2, .start = 1024 * 512, .size = 200 * 512, .name = "b",
+      .type_guid = { 2 } },
+  };
+  struct gk_ptable gpt = { .type = GK_PTABLE_GPT, .sector_size = 512,
+                           .nr_parts = 2, .parts = parts };
+  struct gk_ptable *t = NULL;
+  char *errmsg = NULL;
+
+  /* A good GPT in memory, written and read back by the memory reader. */
+  ok (gk_ptable_write (&gpt, size, gk_mem_pwrite_fn, &m, &errmsg) == 0 &&
+      read_mem (good, size, &t, &errmsg) == 0 && t->nr_parts == 2 &&
+      t->parts[1].start == 1024 * 512 && STREQ (t->parts[1].name, "b"),
+      "memory: GPT written and read back");
+  gk_ptable_free (t);
+  free (errmsg);
+  errmsg = NULL;
+
+  /* A last usable LBA whose byte offset wraps round to just below the
+   * backup entries: it used to be taken as the disk's usable end.
+   */
+  memcpy (d, good, size);
+  gk_put_le64 (d + 512 + 48, (UINT64_C (1) << 55) + 2013);
+  gpt_fix_crcs (d, 1);
+  ok (read_mem (d, size, &t, &errmsg) == -1 && errmsg &&
+      strstr (errmsg, "corrupt"),
+      "GPT: a last usable sector past any disk is refused");
+  free (errmsg);
+  errmsg = NULL;
+
+  /* Entry counts and sizes: too many, too big, not a multiple of 8. */
+  {
+    static const uint32_t counts[] = { 0xffffffff, 32768, 1, 128 };
+    static const uint32_t sizes[] = { 128, 256, 0xfffffff8, 132 };
+    for (size_t i = 0; i < 4; ++i) {
+      memcpy (d, good, size);
+      gk_put_le32 (d + 512 + 80, counts[i]);
+      gk_put_le32 (d + 512 + 84, sizes[i]);
+      gpt_fix_crcs (d, 1);
+      ok (read_mem (d, size, &t, &errmsg) == -1 && errmsg &&
+          strstr (errmsg, "entry count or size"),
+          "GPT: %" PRIu32 " entries of %" PRIu32 " bytes are refused",
+          counts[i], sizes[i]);
+      free (errmsg);
+      errmsg = NULL;
+    }
+  }
+
+  /* Entries placed past the end of the disk, or wrapping round. */
+  memcpy (d, good, size);
+  gk_put_le64 (d + 512 + 72, UINT64_MAX / 256);
+  gpt_fix_crcs (d, 1);
+  ok (read_mem (d, size, &t, &errmsg) == -1 && errmsg &&
+      strstr (errmsg, "beyond the end"),
+      "GPT: entries past the end of the disk are refused");
+  free (errmsg);
+  errmsg = NULL;
+
+  /* A partition's last sector at the top of the 64-bit range. */
+  memcpy (d, good, size);
+  gk_put_le64 (d + 1024 + 40, UINT64_MAX);
+  gpt_fix_crcs (d, 1);
+  ok (read_mem (d, size, &t, &errmsg) == -1 && errmsg &&
+      strstr (errmsg, "corrupt"),
+      "GPT: a partition ending past any disk is refused");
+  free (errmsg);
+  errmsg = NULL;
+
+  /* An EBR chain of 2000 links, each a step forward: refused at the
+   * limit on logical partitions, not followed to the end.
+   */
+  memset (d, 0, size);
+  d[510] = 0x55;
+  d[511] = 0xaa;
+  d[446 + 4] = 0x05;
+  gk_put_le32 (d + 446 + 8, 1);
+  gk_put_le32 (d + 446 + 12, 2047);
+  for (uint32_t i = 0; i < 2000; ++i) {
+    uint8_t *ebr = d + (1 + i) * 512;
+    ebr[446 + 4] = 0x83;
+    gk_put_le32 (ebr + 446 + 8, 0);    /* data at the EBR: no gap */
+    gk_put_le32 (ebr + 446 + 12, 1);
+    ebr[446 + 16 + 4] = 0x05;
+    gk_put_le32 (ebr + 446 + 16 + 8, i + 1);
+    gk_put_le32 (ebr + 446 + 16 + 12, 1);
+    ebr[510] = 0x55;
+    ebr[511] = 0xaa;
+  }
+  ok (read_mem (d, size, &t, &errmsg) == -1 && errmsg,
+      "MBR: a chain of 2000 EBRs is refused");
+  free (errmsg);
+  errmsg = NULL;
+  for (uint32_t i = 0; i < 2000; ++i) {
+    uint8_t *ebr = d + (1 + i) * 512;
+    gk_put_le32 (ebr + 446 + 8, 1);
+  }
+  ok (read_mem (d, size, &t, &errmsg) == -1 && errmsg &&
+      strstr (errmsg, "more than 1024"),
+      "MBR: a chain of 2000 logical partitions stops at 1024");
+  free (errmsg);
+  errmsg = NULL;
+}
+
+static int
+failing_pread (void *opaque, void *buf, size_t count, uint64_t offset,
+               char **errmsg)
+{
+  *errmsg = xstrdup ("injected failure");
+  return -1;
+}
+
+static int
+failing_pwrite (void *opaque, const void *buf, size_t count,
+                uint64_t offset, char **errmsg)
+{
+  *errmsg = xstrdup ("injected failure");
+  return -1;
+}
+
+/* The error rule: one message, with the reader's (writer's) reason. */
+static void
+test_io_errors (void)
+{
+  struct gk_partition p = { .num = 1, .start = 512, .size = 512,
+                            .mbr_id = 0x83, .name = "" };
+  struct gk_ptable mbr = { .type = GK_PTABLE_MBR, .sector_size = 512,
+                           .nr_parts = 1, .parts = &p };
+  struct gk_ptable *t = NULL;
+  char *errmsg = NULL;
+
+  ok (gk_ptable_read (failing_pread, NULL, MiB, &t, &errmsg) == -1 &&
+      errmsg && STREQ (errmsg, "cannot read the first sector of the disk: "
+                       "injected failure"),
+      "read error: one message with the reader's reason");
+  free (errmsg);
+  errmsg = NULL;
+  ok (gk_ptable_write (&mbr, MiB, failing_pwrite, NULL, &errmsg) == -1 &&
+      errmsg && STREQ (errmsg, "cannot write the MBR: injected failure"),
+      "write error: one message with the writer's reason");
+  free (errmsg);
+}
+
 int
 main (void)
 {
@@ -786,11 +972,13 @@ main (void)
     perror ("mkdtemp");
     return EXIT_FAILURE;
   }
+  test_hostile ();
+  test_io_errors ();
   if (sh ("sfdisk --version >/dev/null 2>&1 && "
           "sgdisk --version >/dev/null 2>&1") != 0) {
-    printf ("1..0 # SKIP sfdisk and sgdisk are needed\n");
+    ok (true, "# SKIP sfdisk and sgdisk are needed");
     rmdir (tmpdir);
-    return 77;
+    return tap_done ();
   }
 
   test_guids ();

@@ -128,11 +128,26 @@ gk_resize_apply (const struct gk_resize_spec *spec, uint64_t old_size,
 
   switch (spec->kind) {
   case GK_RESIZE_ABSOLUTE:
-    r = (double) spec->bytes;
-    break;
+    if (spec->bytes < 0)
+      return -1;
+    *new_size_r = (uint64_t) spec->bytes;
+    return 0;
   case GK_RESIZE_RELATIVE:
-    r = (double) old_size + (double) spec->bytes;
-    break;
+    /* Exact, in unsigned arithmetic: OLD_SIZE may be any 64-bit size
+     * (a huge partition), and a signed sum could overflow.
+     */
+    if (spec->bytes >= 0) {
+      if (old_size > (uint64_t) INT64_MAX - (uint64_t) spec->bytes)
+        return -1;
+      *new_size_r = old_size + (uint64_t) spec->bytes;
+    }
+    else {
+      uint64_t shrink = -(uint64_t) spec->bytes;
+      if (shrink > old_size || old_size - shrink > (uint64_t) INT64_MAX)
+        return -1;
+      *new_size_r = old_size - shrink;
+    }
+    return 0;
   case GK_RESIZE_PERCENT:
     r = (double) old_size * spec->percent / 100.0;
     break;
@@ -142,14 +157,9 @@ gk_resize_apply (const struct gk_resize_spec *spec, uint64_t old_size,
   default:
     return -1;
   }
-  if (r < 0 || r >= 9.2e18)
+  if (!(r >= 0 && r < 9.2e18))  /* also NaN */
     return -1;
-  if (spec->kind == GK_RESIZE_ABSOLUTE)
-    *new_size_r = (uint64_t) spec->bytes;
-  else if (spec->kind == GK_RESIZE_RELATIVE)
-    *new_size_r = (uint64_t) ((int64_t) old_size + spec->bytes);
-  else
-    *new_size_r = (uint64_t) llround (r);
+  *new_size_r = (uint64_t) llround (r);
   return 0;
 }
 

@@ -159,6 +159,18 @@ test_parse_resize (void)
   apply_is ("-100%", 1000, 0);
   apply_is ("-2G", GiB, -1);
   apply_is ("-200%", 1000, -1);
+
+  /* Huge partitions (issue 8): relative sizes were added as signed
+   * 64-bit numbers, which overflowed (undefined behaviour) for sizes
+   * of 2^63 bytes and more.
+   */
+  apply_is ("-100P", (UINT64_C (1) << 63) + 5,
+            (int64_t) ((UINT64_C (1) << 63) + 5 - 100 * (UINT64_C (1) << 50)));
+  apply_is ("-1", UINT64_MAX, -1);
+  apply_is ("+1", (uint64_t) INT64_MAX, -1);
+  apply_is ("+0", (uint64_t) INT64_MAX, INT64_MAX);
+  apply_is ("+7E", UINT64_C (2) << 60, -1);
+  apply_is ("-1G", (UINT64_C (1) << 63) + GiB, -1);
 }
 
 static void
