@@ -116,39 +116,64 @@ gk_option_connect (struct gk_options *opts, const char *arg)
 /* ID:key:STRING, ID:file:FILENAME, ID:clevis.  ID may itself contain no
  * colon (device names and UUIDs do not), so the first colon ends it.
  */
+int
+gk_parse_key_selector (const char *selector, struct gk_key *key,
+                       char **errmsg)
+{
+  const char *colon, *type, *value;
+
+  *key = (struct gk_key) { 0 };
+  *errmsg = NULL;
+  colon = strchr (selector, ':');
+  if (colon == NULL || colon == selector) {
+    *errmsg = xasprintf ("selector ‘%s’: missing ID", selector);
+    return -1;
+  }
+  type = colon + 1;
+  if (*type == '\0') {
+    *errmsg = xasprintf ("selector ‘%s’: missing TYPE", selector);
+    return -1;
+  }
+  if (STREQ (type, "clevis")) {
+    *errmsg = xasprintf ("selector ‘%s’: clevis keys need network-bound "
+                         "decryption, which %s does not support",
+                         selector, gk_program_name);
+    return -1;
+  }
+  value = strchr (type, ':');
+  if (value == NULL) {
+    *errmsg = xasprintf ("selector ‘%s’: missing KEY_STRING or FILENAME",
+                         selector);
+    return -1;
+  }
+  value++;
+  if (STREQLEN (type, "key:", 4))
+    key->type = GK_KEY_STRING;
+  else if (STREQLEN (type, "file:", 5)) {
+    key->type = GK_KEY_FILE;
+    if (*value == '\0') {
+      *errmsg = xasprintf ("selector ‘%s’: missing FILENAME", selector);
+      return -1;
+    }
+  }
+  else {
+    *errmsg = xasprintf ("selector ‘%s’: unknown TYPE (expected key, file "
+                         "or clevis)", selector);
+    return -1;
+  }
+  key->id = xstrndup (selector, colon - selector);
+  key->value = xstrdup (value);
+  return 0;
+}
+
 void
 gk_option_key (struct gk_options *opts, const char *selector)
 {
-  struct gk_key key = { 0 };
-  const char *colon, *type, *value;
+  struct gk_key key;
+  CLEANUP_FREE char *errmsg = NULL;
 
-  colon = strchr (selector, ':');
-  if (colon == NULL || colon == selector)
-    gk_error ("selector ‘%s’: missing ID", selector);
-  type = colon + 1;
-  if (*type == '\0')
-    gk_error ("selector ‘%s’: missing TYPE", selector);
-  key.id = xstrndup (selector, colon - selector);
-  if (STREQ (type, "clevis")) {
-    key.type = GK_KEY_CLEVIS;
-    gk_error ("selector ‘%s’: clevis keys need network-bound decryption, "
-              "which %s does not support", selector, gk_program_name);
-  }
-  value = strchr (type, ':');
-  if (value == NULL)
-    gk_error ("selector ‘%s’: missing KEY_STRING or FILENAME", selector);
-  value++;
-  if (STREQLEN (type, "key:", 4))
-    key.type = GK_KEY_STRING;
-  else if (STREQLEN (type, "file:", 5)) {
-    key.type = GK_KEY_FILE;
-    if (*value == '\0')
-      gk_error ("selector ‘%s’: missing FILENAME", selector);
-  }
-  else
-    gk_error ("selector ‘%s’: unknown TYPE (expected key, file or clevis)",
-              selector);
-  key.value = xstrdup (value);
+  if (gk_parse_key_selector (selector, &key, &errmsg) == -1)
+    gk_error ("%s", errmsg);
   gk_key_list_append (&opts->keys, key);
 }
 

@@ -81,6 +81,12 @@ extern char *gk_format_name (const char *option, const char *arg);
 extern void gk_option_connect (struct gk_options *opts, const char *arg);
 /* --key SELECTOR: ID:key:STRING, ID:file:FILENAME or ID:clevis. */
 extern void gk_option_key (struct gk_options *opts, const char *selector);
+/* The parser gk_option_key uses: fills KEY (caller frees its id and
+ * value) and returns 0, or -1 with *ERRMSG (caller frees).  Nothing is
+ * printed.
+ */
+extern int gk_parse_key_selector (const char *selector, struct gk_key *key,
+                                  char **errmsg);
 
 /* After parsing: "--format parameter must appear before -a parameter"
  * and the same for --blocksize.

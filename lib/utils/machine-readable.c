@@ -19,7 +19,7 @@
 
 bool gk_machine_readable;
 
-static enum { TO_STDOUT, TO_STDERR, TO_FD, TO_FILE } destination;
+static enum gk_machine_readable_dest destination;
 static int dest_fd;
 static char *dest_file;
 static FILE *channel;
@@ -30,30 +30,34 @@ fd_is_open (int fd)
   return fcntl (fd, F_GETFD) != -1;
 }
 
-void
-gk_machine_readable_set (const char *arg)
+int
+gk_machine_readable_parse (const char *arg,
+                           struct gk_machine_readable_spec *spec,
+                           char **errmsg)
 {
   const char *colon, *value;
 
-  /* Turned on only once ARG is known to be good: the error about a bad
-   * one belongs on stderr, not as JSON on a channel nobody asked for.
-   */
-  if (arg == NULL || *arg == '\0') {
-    destination = TO_STDOUT;
-    gk_machine_readable = true;
-    return;
-  }
+  *spec = (struct gk_machine_readable_spec) { .dest = GK_MR_STDOUT };
+  *errmsg = NULL;
+  if (arg == NULL || *arg == '\0')
+    return 0;
   colon = strchr (arg, ':');
-  if (colon == NULL)
-    gk_error ("invalid format string for --machine-readable: %s", arg);
+  if (colon == NULL) {
+    *errmsg = xasprintf ("invalid format string for --machine-readable: %s",
+                         arg);
+    return -1;
+  }
   value = colon + 1;
   if (STREQLEN (arg, "stream", colon - arg) && colon - arg == 6) {
     if (STREQ (value, "stdout"))
-      destination = TO_STDOUT;
+      spec->dest = GK_MR_STDOUT;
     else if (STREQ (value, "stderr"))
-      destination = TO_STDERR;
-    else
-      gk_error ("invalid output stream for --machine-readable: %s", arg);
+      spec->dest = GK_MR_STDERR;
+    else {
+      *errmsg = xasprintf ("invalid output stream for --machine-readable: "
+                           "%s", arg);
+      return -1;
+    }
   }
   else if (STREQLEN (arg, "fd", colon - arg) && colon - arg == 2) {
     char *end;
@@ -61,20 +65,43 @@ gk_machine_readable_set (const char *arg)
 
     errno = 0;
     fd = strtol (value, &end, 10);
-    if (errno || *value == '\0' || *end || fd < 0 || fd > 65535
-        || !fd_is_open ((int) fd))
-      gk_error ("invalid output fd for --machine-readable: %s", arg);
-    destination = TO_FD;
-    dest_fd = (int) fd;
+    if (errno || *value == '\0' || *end || fd < 0 || fd > 65535) {
+      *errmsg = xasprintf ("invalid output fd for --machine-readable: %s",
+                           arg);
+      return -1;
+    }
+    spec->dest = GK_MR_FD;
+    spec->fd = (int) fd;
   }
-  else if (STREQLEN (arg, "file", colon - arg) && colon - arg == 4) {
-    if (*value == '\0')
-      gk_error ("invalid output for --machine-readable: %s", arg);
-    destination = TO_FILE;
-    dest_file = xstrdup (value);
+  else if (STREQLEN (arg, "file", colon - arg) && colon - arg == 4 &&
+           *value != '\0') {
+    spec->dest = GK_MR_FILE;
+    spec->file = xstrdup (value);
   }
-  else
-    gk_error ("invalid output for --machine-readable: %s", arg);
+  else {
+    *errmsg = xasprintf ("invalid output for --machine-readable: %s", arg);
+    return -1;
+  }
+  return 0;
+}
+
+void
+gk_machine_readable_set (const char *arg)
+{
+  struct gk_machine_readable_spec spec;
+  CLEANUP_FREE char *errmsg = NULL;
+
+  /* Turned on only once ARG is known to be good: the error about a bad
+   * one belongs on stderr, not as JSON on a channel nobody asked for.
+   */
+  if (gk_machine_readable_parse (arg, &spec, &errmsg) == -1)
+    gk_error ("%s", errmsg);
+  if (spec.dest == GK_MR_FD && !fd_is_open (spec.fd))
+    gk_error ("invalid output fd for --machine-readable: %s", arg);
+  destination = spec.dest;
+  dest_fd = spec.fd;
+  free (dest_file);
+  dest_file = spec.file;
   gk_machine_readable = true;
 }
 
@@ -84,14 +111,14 @@ gk_machine_readable_channel (void)
   if (channel)
     return channel;
   switch (destination) {
-  case TO_STDOUT: channel = stdout; break;
-  case TO_STDERR: channel = stderr; break;
-  case TO_FD:
+  case GK_MR_STDOUT: channel = stdout; break;
+  case GK_MR_STDERR: channel = stderr; break;
+  case GK_MR_FD:
     channel = fdopen (dest_fd, "w");
     if (channel == NULL)
       gk_error_errno ("--machine-readable: fdopen: %d", dest_fd);
     break;
-  case TO_FILE:
+  case GK_MR_FILE:
     channel = fopen (dest_file, "w");
     if (channel == NULL) {
       /* Report without recursing into the JSON log of this channel. */

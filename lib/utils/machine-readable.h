@@ -11,7 +11,25 @@
 
 extern bool gk_machine_readable;
 
-/* Parse the optional argument of --machine-readable (NULL = stdout).
+enum gk_machine_readable_dest {
+  GK_MR_STDOUT, GK_MR_STDERR, GK_MR_FD, GK_MR_FILE
+};
+
+struct gk_machine_readable_spec {
+  enum gk_machine_readable_dest dest;
+  int fd;                       /* GK_MR_FD */
+  char *file;                   /* GK_MR_FILE (caller frees) */
+};
+
+/* Parse the optional argument of --machine-readable (NULL or "" =
+ * stdout) into SPEC.  Returns 0, or -1 with *ERRMSG (caller frees).
+ * Nothing is printed, and whether an fd is open is not checked.
+ */
+extern int gk_machine_readable_parse (const char *arg,
+                                      struct gk_machine_readable_spec *spec,
+                                      char **errmsg);
+
+/* gk_machine_readable_parse, then check the fd and turn the channel on.
  * Reports a bad value with gk_error and exits.
  */
 extern void gk_machine_readable_set (const char *arg);
