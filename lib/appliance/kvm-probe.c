@@ -3,15 +3,21 @@
  * On some hosts /dev/kvm exists but qemu aborts as soon as it sets up a
  * vCPU with "-cpu max" (the CPU model libguestfs asks for), or hangs.
  * libguestfs then fails to launch instead of falling back to software
- * emulation.  We find out by booting a 64 KiB firmware image whose reset
- * vector writes to the isa-debug-exit port: qemu exits with status 99
- * only if the guest really ran.  The answer is cached per boot, because
- * a probe costs a qemu start and the tools launch often.
+ * emulation.  We find out in two steps.  First a 64 KiB firmware image
+ * whose reset vector writes to the isa-debug-exit port: qemu exits with
+ * status 99 only if the guest really ran (catches the aborts, in
+ * milliseconds).  Then the kernel the appliance boots, with no root
+ * filesystem and panic=-1: under working KVM it reaches the panic and
+ * reboots (qemu -no-reboot exits 0) in a second or two; on some hosts it
+ * never prints a line after the firmware, which is the hang the
+ * appliance would meet.  The answer is cached per boot, because a probe
+ * costs qemu starts and the tools launch often.
  */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,6 +40,10 @@
 #include "utils/string-list.h"
 
 #define PROBE_TIMEOUT_SECONDS 10
+/* A working KVM boots to the panic in ~1 s, even on a loaded host. */
+#define KERNEL_TIMEOUT_SECONDS 30
+/* Bump when the probe changes, so old cached answers are not trusted. */
+#define PROBE_VERSION "2"
 #define DEBUG_EXIT_STATUS 99     /* (0x31 << 1) | 1, see the firmware */
 
 /* mov al, 0x31; out 0xf4, al; hlt -- placed at the reset vector. */
@@ -56,9 +66,57 @@ make_firmware_fd (void)
   return fd;
 }
 
+/* The kernel supermin builds the appliance from: $SUPERMIN_KERNEL, or
+ * the newest /boot/vmlinuz-*.  NULL if there is none we can read.
+ */
+static char *
+appliance_kernel (void)
+{
+  const char *env = getenv ("SUPERMIN_KERNEL");
+  glob_t g;
+  char *best = NULL;
+  time_t best_mtime = 0;
+
+  if (env && *env)
+    return access (env, R_OK) == 0 ? xstrdup (env) : NULL;
+  if (glob ("/boot/vmlinuz-*", 0, NULL, &g) != 0)
+    return NULL;
+  for (size_t i = 0; i < g.gl_pathc; ++i) {
+    struct stat st;
+
+    if (stat (g.gl_pathv[i], &st) == 0 && access (g.gl_pathv[i], R_OK) == 0
+        && (best == NULL || st.st_mtime > best_mtime)) {
+      free (best);
+      best = xstrdup (g.gl_pathv[i]);
+      best_mtime = st.st_mtime;
+    }
+  }
+  globfree (&g);
+  return best;
+}
+
+/* Boot KERNEL under KVM to its "no root filesystem" panic. */
+static bool
+kernel_boots (const char *qemu, const char *kernel)
+{
+  const char *argv[] = {
+    qemu, "-no-user-config", "-nodefaults", "-display", "none",
+    "-machine", "accel=kvm", "-cpu", "max", "-m", "256", "-no-reboot",
+    "-kernel", kernel, "-append", "panic=-1 console=ttyS0 quiet", NULL
+  };
+  const struct gk_command cmd = {
+    .argv = argv, .timeout_seconds = KERNEL_TIMEOUT_SECONDS,
+  };
+  struct gk_command_result result;
+
+  if (gk_command_run (&cmd, &result) == -1)
+    return false;
+  return gk_command_exited (&result, 0);
+}
+
 /* Run qemu with KVM; true if the firmware ran. */
 static bool
-run_probe (const char *qemu)
+firmware_runs (const char *qemu)
 {
   CLEANUP_CLOSE int fd = make_firmware_fd ();
   CLEANUP_FREE char *bios = NULL;
@@ -81,6 +139,17 @@ run_probe (const char *qemu)
   return gk_command_exited (&result, DEBUG_EXIT_STATUS);
 }
 
+static bool
+run_probe (const char *qemu)
+{
+  CLEANUP_FREE char *kernel = NULL;
+
+  if (!firmware_runs (qemu))
+    return false;
+  kernel = appliance_kernel ();
+  return kernel == NULL || kernel_boots (qemu, kernel);
+}
+
 static char *
 read_boot_id (void)
 {
@@ -93,7 +162,7 @@ read_boot_id (void)
   return xstrdup (buf);
 }
 
-/* The cache key: the boot, the qemu binary and its mtime. */
+/* The cache key: the probe, the boot, the qemu binary and its mtime. */
 static char *
 cache_key (const char *qemu)
 {
@@ -102,13 +171,16 @@ cache_key (const char *qemu)
 
   if (stat (qemu, &st) == -1)
     st.st_mtime = 0;
-  return xasprintf ("%s %s %lld", boot_id, qemu, (long long) st.st_mtime);
+  return xasprintf ("v%s %s %s %lld", PROBE_VERSION, boot_id, qemu,
+                    (long long) st.st_mtime);
 }
 
 static char *
 cache_path (void)
 {
-  return xasprintf ("/var/tmp/guestkit-kvm-probe.%ld", (long) geteuid ());
+  /* Versioned: an older guestkit's probe must not overwrite the answer. */
+  return xasprintf ("/var/tmp/guestkit-kvm-probe-v%s.%ld", PROBE_VERSION,
+                    (long) geteuid ());
 }
 
 static int
