@@ -1,0 +1,70 @@
+/* guestkit fuzz targets: shared helpers (see fuzz.h). */
+#include <config.h>
+
+#include <string.h>
+
+#include "fuzz.h"
+#include "utils/alloc.h"
+
+struct gk_mem_disk *
+fuzz_disk (const uint8_t *data, size_t len, size_t size)
+{
+  struct gk_mem_disk *m = xcalloc (1, sizeof *m);
+
+  if (size < len)
+    size = len;
+  m->data = xcalloc (1, size);
+  m->size = size;
+  if (len)
+    memcpy (m->data, data, len);
+  return m;
+}
+
+void
+fuzz_disk_free (struct gk_mem_disk *m)
+{
+  FUZZ_CHECK (m->out_of_range == 0);
+  free (m->data);
+  free (m);
+}
+
+char *
+fuzz_string (const uint8_t *data, size_t len)
+{
+  char *s = xmalloc (len + 1);
+
+  if (len)
+    memcpy (s, data, len);
+  s[len] = '\0';
+  return s;
+}
+
+int
+fuzz_valid_utf8 (const char *str)
+{
+  const uint8_t *s = (const uint8_t *) str;
+
+  if (s == NULL)
+    return 1;
+  while (*s) {
+    int extra;
+    uint32_t c;
+
+    if (*s < 0x80) { s++; continue; }
+    else if ((*s & 0xe0) == 0xc0) { c = *s & 0x1f; extra = 1; }
+    else if ((*s & 0xf0) == 0xe0) { c = *s & 0x0f; extra = 2; }
+    else if ((*s & 0xf8) == 0xf0) { c = *s & 0x07; extra = 3; }
+    else return 0;
+    s++;
+    for (int i = 0; i < extra; ++i, ++s) {
+      if ((*s & 0xc0) != 0x80)
+        return 0;
+      c = c << 6 | (*s & 0x3f);
+    }
+    if ((extra == 1 && c < 0x80) || (extra == 2 && c < 0x800) ||
+        (extra == 3 && (c < 0x10000 || c > 0x10ffff)) ||
+        (c >= 0xd800 && c < 0xe000))
+      return 0;
+  }
+  return 1;
+}
