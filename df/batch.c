@@ -178,16 +178,15 @@ guest_done (struct df_guest *guest)
   guest->done = true;
   if (guest->rows.len > 0)
     return;
-  /* Nothing measurable: for a disk the user named this is almost always
-   * the wrong file; in a scan of every domain it is only worth a note.
+  /* Nothing measurable (blank, random, swap-only or encrypted without a
+   * key): upstream prints the header and exits 0, so a cron job over an
+   * image directory is not failed by one odd disk.  Say so, and go on.
    */
   if (guest->from_libvirt_scan)
     gk_warning ("%s: no filesystems were found", guest->name);
-  else {
-    gk_error_noexit ("%s: no filesystems were found (not a disk image, or "
-                     "an empty or encrypted one?)", guest->name);
-    guest->failed = true;
-  }
+  else
+    gk_warning ("%s: no filesystems were found (not a disk image, or "
+                "an empty or encrypted one?)", guest->name);
 }
 
 /* Run one appliance for GUESTS.  With more than one guest, guests that

@@ -163,9 +163,9 @@ main (int argc, char *argv[])
 
   /* When every guest failed there is no table, only the errors already
    * printed: a lone title would read as "no filesystems".  Upstream
-   * prints nothing either.
+   * prints nothing either.  JSON is always valid JSON: "[]".
    */
-  if (r == -1 && df_all_failed (&guests)) {
+  if (r == -1 && df_all_failed (&guests) && s.format != FORMAT_JSON) {
     df_free_guests (&guests);
     gk_options_free (&opts);
     return EXIT_FAILURE;

@@ -21,9 +21,19 @@ expect_error () {
   assert_no_leftovers "$TMPDIR"
 }
 
-# Random bytes: not a disk image at all.
+# Random bytes and a blank disk: no filesystems is a warning, not a
+# failure (upstream prints the header and exits 0; a cron job over an
+# image directory must not fail on one odd disk).  --json stays valid.
 head -c 8M /dev/urandom > "$t/random.img"
-expect_error "random.img: no filesystems were found" -a "$t/random.img"
+truncate -s 8M "$t/blank.img"
+"$vdf" --csv --per-disk "$t/random.img" "$t/blank.img" > "$t/out" 2> "$t/err"
+cat "$t/out" "$t/err"
+assert_eq "CSV of disks without filesystems" \
+  "VirtualMachine,Filesystem,1K-blocks,Used,Available,Use%" "$(cat "$t/out")"
+grep -q "^virt-df: warning: random.img: no filesystems were found" "$t/err"
+grep -q "^virt-df: warning: blank.img: no filesystems were found" "$t/err"
+"$vdf" --json -a "$t/blank.img" > "$t/out" 2> "$t/err"
+assert_eq "JSON without filesystems" "[]" "$(tr -d '[:space:]' < "$t/out")"
 
 # A qcow2 cut short: caught before any appliance starts.
 qemu-img convert -O qcow2 "$debian" "$t/full.qcow2"
@@ -47,3 +57,9 @@ cat "$t/out" "$t/err"
 grep -q "^$(basename "$debian"),/dev/sda1," "$t/out"
 grep -q "^virt-df: error: .*truncated.qcow2" "$t/err"
 assert_no_leftovers "$TMPDIR"
+
+# Every guest failed: --json still prints valid JSON, and exits 1.
+if "$vdf" --json -a "$t/truncated.qcow2" > "$t/out" 2> "$t/err"; then
+  echo "a failed --json run exited 0" >&2; exit 1
+fi
+assert_eq "JSON without filesystems" "[]" "$(tr -d '[:space:]' < "$t/out")"
