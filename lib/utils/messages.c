@@ -66,13 +66,13 @@ colour_off (FILE *fp)
     fputs ("\033[0m", fp);
 }
 
-/* Print TEXT to FP, wrapped at 76 columns when wrapping is on.
+/* Print TEXT to FP, wrapped at 76 columns when wrapping is on, the
+ * cursor being at column COL (after a "PROG: warning: " prefix, say).
  * Continuation lines are not indented, as upstream.
  */
 static void
-print_wrapped (FILE *fp, const char *text)
+print_wrapped (FILE *fp, const char *text, size_t col)
 {
-  size_t col = 0;
   const char *p = text;
 
   if (!gk_wrap) {
@@ -124,8 +124,7 @@ gk_message (const char *fs, ...)
   if (gk_quiet)
     return;
   colour_on (stdout, GREEN);
-  printf ("[%6.1f] ", gk_elapsed_seconds ());
-  print_wrapped (stdout, msg);
+  print_wrapped (stdout, msg, printf ("[%6.1f] ", gk_elapsed_seconds ()));
   colour_off (stdout);
   putchar ('\n');
   fflush (stdout);
@@ -146,8 +145,7 @@ gk_info (const char *fs, ...)
 
   gk_log_as_json ("info", msg);
   colour_on (stdout, MAGENTA);
-  printf ("%s: ", gk_program_name);
-  print_wrapped (stdout, msg);
+  print_wrapped (stdout, msg, printf ("%s: ", gk_program_name));
   colour_off (stdout);
   putchar ('\n');
   fflush (stdout);
@@ -171,8 +169,8 @@ vwarning_or_error (const char *type, enum colour c, const char *fs,
   gk_log_as_json (type, msg);
   fflush (stdout);
   colour_on (stderr, c);
-  fprintf (stderr, "%s: %s: ", gk_program_name, type);
-  print_wrapped (stderr, msg);
+  print_wrapped (stderr, msg,
+                 fprintf (stderr, "%s: %s: ", gk_program_name, type));
   colour_off (stderr);
   fputc ('\n', stderr);
   fflush (stderr);
