@@ -184,10 +184,16 @@ gk_launch (guestfs_h *g)
   guestfs_pop_error_handler (g);
   if (r == -1) {
     const char *err = guestfs_last_error (g);
+    /* libguestfs follows its reason with paragraphs of advice ("This
+     * usually means...  Do: export LIBGUESTFS_DEBUG=1"): one line is
+     * the rule, the advice is for -v.
+     */
+    CLEANUP_FREE char *reason =
+      err ? (gk_verbose ? xstrdup (err) : xstrndup (err, strcspn (err, "\n")))
+      : xstrdup ("unknown error");
 
     gk_error_noexit ("could not start the libguestfs appliance: %s%s",
-                     err ? err : "unknown error",
-                     gk_verbose ? "" : " (run with -v to see why)");
+                     reason, gk_verbose ? "" : " (run with -v to see why)");
     return -1;
   }
   register_socket_dir (g);
