@@ -4,13 +4,31 @@
 #include <config.h>
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mkimage-common.h"
+
+/* Here, not inline in the header: one clock for the whole program. */
+void
+mk_step (const char *fs, ...)
+{
+  static time_t start;
+  va_list args;
+
+  if (start == 0)
+    start = time (NULL);
+  fprintf (stderr, "[%4lds] ", (long) (time (NULL) - start));
+  va_start (args, fs);
+  vfprintf (stderr, fs, args);
+  va_end (args);
+  fputc ('\n', stderr);
+}
 
 guestfs_h *
 mk_create_and_launch (const char *output, const char *format, int64_t size)
