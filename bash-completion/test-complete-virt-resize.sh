@@ -3,7 +3,7 @@
 # values of its enumerated options, shut-off libvirt domains, and the
 # partitions of the source disk.
 set -e
-source "$srcdir/virt-resize"
+source "$builddir/virt-resize"
 complete -p virt-resize | grep -q '_guestkit_virt_resize'
 
 source "$srcdir/../tests/functions.sh"
