@@ -1,6 +1,6 @@
 /* guestkit fuzz target: superblock probes (lib/ondisk/content.c): ext,
  * xfs, btrfs, f2fs, ntfs, vfat, swap, LVM PV, LUKS.  The input is the
- * start of a partition of at least 1 MiB (the rest reads as zeroes).
+ * start of a partition of at least 256 KiB (the rest reads as zeroes).
  * A swap area found is also resized and probed again.
  */
 #include <config.h>
@@ -11,7 +11,7 @@
 #include "ondisk/content.h"
 #include "utils/string-list.h"
 
-#define PARTITION_SIZE (1 << 20)
+#define PARTITION_SIZE (256 * 1024)
 
 static void
 check_content (const struct gk_content *c)

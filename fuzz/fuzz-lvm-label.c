@@ -1,6 +1,7 @@
 /* guestkit fuzz target: LVM PV labels and metadata areas
  * (lib/ondisk/lvm-label.c, then the text parser).  The input is the
- * start of a PV of at least 4 MiB (the rest reads as zeroes).
+ * start of a PV of at least 1 MiB, where LVM's first metadata area
+ * ends (the rest reads as zeroes).
  */
 #include <config.h>
 
@@ -10,7 +11,7 @@
 #include "fuzz-lvm.h"
 #include "ondisk/lvm-label.h"
 
-#define PV_SIZE (4 << 20)
+#define PV_SIZE (1 << 20)
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
