@@ -182,25 +182,22 @@ expect "$(w '--no-such-opt')" ""
 # The real virsh: libvirt's test driver reads a file, so no daemon is
 # needed; a socket nobody listens on stands for a host without libvirtd.
 if command -v virsh >/dev/null; then
-  cat > "$tmpdir/node.xml" <<'EOF'
-<node>
-  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
-    <name>off-guest</name>
-    <memory>65536</memory>
-    <os><type>hvm</type></os>
-    <test:runstate>5</test:runstate>
-  </domain>
-  <domain type='test'>
-    <name>running-guest</name>
-    <memory>65536</memory>
-    <os><type>hvm</type></os>
-  </domain>
-</node>
-EOF
+  # One domain per NAME:RUNSTATE (1 running, 3 paused, 5 shut off).
+  {
+    echo "<node>"
+    for d in off-guest:5 running-guest:1 paused-guest:3; do
+      printf "<domain type='test' xmlns:test='%s'><name>%s</name>" \
+        http://libvirt.org/schemas/domain/test/1.0 "${d%:*}"
+      printf "<memory>65536</memory><os><type>hvm</type></os>"
+      printf "<test:runstate>%s</test:runstate></domain>\n" "${d#*:}"
+    done
+    echo "</node>"
+  } > "$tmpdir/node.xml"
   uri="test://$tmpdir/node.xml"
   if virsh -c "$uri" -q list --all --name >/dev/null 2>&1; then
     expect "$(w "-c $uri -d ''")" "off-guest"
-    expect "$(r "-c $uri -d ''" | sort | words)" "off-guest running-guest"
+    expect "$(r "-c $uri -d ''" | sort | words)" \
+      "off-guest paused-guest running-guest"
   else
     echo "$0: libvirt test driver unusable: its checks skipped"
   fi
