@@ -146,6 +146,71 @@ measure_all (guestfs_h *g, char **fses, struct df_guest **guests, size_t n,
   }
 }
 
+/* libguestfs lists what is on LVs inside LUKS (after a rescan) but not
+ * a filesystem directly inside an opened LUKS device: add those from
+ * the device-mapper list to FSES (device, type pairs).
+ */
+static char **
+add_opened_devices (guestfs_h *g, char **fses)
+{
+  CLEANUP_FREE_STRING_LIST char **dms = NULL;
+  string_vector v = empty_vector;
+
+  if (fses == NULL)
+    return NULL;
+  guestfs_push_error_handler (g, NULL, NULL);
+  dms = guestfs_list_dm_devices (g);
+  for (size_t i = 0; fses[i]; ++i)
+    string_vector_append (&v, fses[i]);
+  for (size_t i = 0; dms && dms[i]; ++i) {
+    CLEANUP_FREE char *type = NULL;
+    bool listed = false;
+
+    for (size_t j = 0; fses[j]; j += 2)
+      listed |= STREQ (fses[j], dms[i]);
+    if (listed || (type = guestfs_vfs_type (g, dms[i])) == NULL)
+      continue;
+    string_vector_append (&v, xstrdup (dms[i]));
+    string_vector_append (&v, type);
+    type = NULL;
+  }
+  guestfs_pop_error_handler (g);
+  string_vector_append (&v, NULL);
+  free (fses);                  /* the strings moved to V */
+  return v.ptr;
+}
+
+/* libguestfs 1.48 leaves LUKS devices out of list_filesystems: look at
+ * the devices and partitions it did not list (usually none, or an
+ * extended partition).
+ */
+static bool
+has_unlisted_luks (guestfs_h *g, char **fses)
+{
+  CLEANUP_FREE_STRING_LIST char **devices = NULL;
+  CLEANUP_FREE_STRING_LIST char **partitions = NULL;
+  bool found = false;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  devices = guestfs_list_devices (g);
+  partitions = guestfs_list_partitions (g);
+  for (int pass = 0; pass < 2 && !found; ++pass) {
+    char **list = pass == 0 ? devices : partitions;
+
+    for (size_t i = 0; list && list[i] && !found; ++i) {
+      CLEANUP_FREE char *type = NULL;
+      bool listed = false;
+
+      for (size_t j = 0; fses[j]; j += 2)
+        listed |= STREQ (fses[j], list[i]);
+      if (!listed && (type = guestfs_vfs_type (g, list[i])) != NULL)
+        found = STREQ (type, "crypto_LUKS");
+    }
+  }
+  guestfs_pop_error_handler (g);
+  return found;
+}
+
 /* The appliance's filesystems; encrypted ones are opened first, so what
  * they contain is listed too (and a missing key is reported, not
  * silently hidden).  Opening costs several calls per device, so it is
@@ -163,13 +228,15 @@ list_filesystems (guestfs_h *g, const struct df_settings *s)
   for (size_t i = 0; fses && fses[i]; i += 2)
     if (STREQ (fses[i+1], "crypto_LUKS"))
       encrypted = true;
+  if (fses && !encrypted)
+    encrypted = has_unlisted_luks (g, fses);
   if (!encrypted || gk_decrypt_luks (g, s->opts) <= 0)
     return fses;
   gk_free_string_list (fses);
   guestfs_push_error_handler (g, NULL, NULL);
   fses = guestfs_list_filesystems (g);
   guestfs_pop_error_handler (g);
-  return fses;
+  return add_opened_devices (g, fses);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "appliance/events.h"
 #include "appliance/fs-features.h"
 #include "appliance/handle.h"
+#include "appliance/luks.h"
 #include "options/options.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
@@ -93,6 +94,59 @@ remake_swap (guestfs_h *g, const char *dev)
                 dev, uuid, new_uuid);
 }
 
+static void grow (guestfs_h *g, const struct resize_options *o,
+                  const char *dev, enum method m);
+
+/* A LUKS container needs no resizing of its own: opened after its
+ * partition grew, the mapping spans the whole partition.  What it holds
+ * is grown like a partition's content, then it is closed again.
+ */
+static void
+grow_luks (guestfs_h *g, const struct resize_options *o, const char *dev)
+{
+  CLEANUP_FREE char *mapped = gk_luks_open (g, o->opts, dev);
+  CLEANUP_FREE char *type = NULL;
+  CLEANUP_FREE char *msg = NULL;
+  struct gk_content inner = { .kind = GK_CONTENT_FS };
+  struct gk_features f;
+  enum method m;
+
+  if (mapped == NULL) {
+    inner.kind = GK_CONTENT_LUKS;
+    m = METHOD_NONE;
+  }
+  else {
+    type = guestfs_vfs_type (g, mapped);
+    if (type == NULL)
+      type = xstrdup ("unknown");
+    snprintf (inner.type, sizeof inner.type, "%s", type);
+    if (STREQ (type, "LVM2_member"))
+      inner.kind = GK_CONTENT_PV;
+    else if (STREQ (type, "swap"))
+      inner.kind = GK_CONTENT_SWAP;
+    else if (STREQ (type, "") || STREQ (type, "unknown"))
+      inner.kind = GK_CONTENT_UNKNOWN;
+    gk_features_probe (g, &f);
+    m = content_grow_method (&inner, o, &f);
+  }
+  if (m == METHOD_NONE || m == METHOD_LUKS) {
+    msg = unknown_content_message (&inner, mapped ? mapped : dev,
+                                   METHOD_NONE);
+    if (msg && o->unknown_fs == UNKNOWN_FS_ERROR)
+      gk_error ("%s.  The partition was copied but its content was not "
+                "expanded.", msg);
+    if (msg && o->unknown_fs == UNKNOWN_FS_WARN)
+      gk_warning ("%s", msg);
+  }
+  else {
+    gk_message ("Expanding %s inside %s using the ‘%s’ method",
+                content_description (&inner), dev, method_name (m));
+    grow (g, o, mapped, m);
+  }
+  if (mapped)
+    gk_guestfs_check (g, guestfs_cryptsetup_close (g, mapped), mapped);
+}
+
 static void
 grow (guestfs_h *g, const struct resize_options *o, const char *dev,
       enum method m)
@@ -120,6 +174,9 @@ grow (guestfs_h *g, const struct resize_options *o, const char *dev,
     break;
   case METHOD_MKSWAP:
     remake_swap (g, dev);
+    break;
+  case METHOD_LUKS:
+    grow_luks (g, o, dev);
     break;
   case METHOD_NONE:
     break;

@@ -48,11 +48,15 @@ usage (int status)
           "libvirt guest\n"
           "  --debug              Same as --verbose\n"
           "  --delete part        Delete partition\n"
+          "  --echo-keys          Don't turn off echo for passphrases\n"
           "  -n|--dry-run         Don't perform changes\n"
           "  --expand part        Expand partition\n"
           "  --format format      Format of input disk\n"
           "  --help               Display brief help\n"
           "  --ignore part        Ignore partition\n"
+          "  --key selector       LUKS key, to grow what an encrypted "
+          "partition holds\n"
+          "  --keys-from-stdin    Read passphrases from stdin\n"
           "  --lv-expand lv       Expand logical volume\n"
           "  --machine-readable[=stream:stdout|stream:stderr|fd:N|file:PATH]\n"
           "                       Make output machine readable\n"
@@ -103,10 +107,11 @@ enum {
 static const char short_options[] = "c:d:nqvVx";
 static const struct option long_options[] = {
   /* Shared with every tool (options/common.h). */
-  GK_LONGOPT_COLORS, GK_LONGOPT_CONNECT, GK_LONGOPT_DOMAIN, GK_LONGOPT_HELP,
-  GK_LONGOPT_LONG_OPTIONS, GK_LONGOPT_MACHINE_READABLE, GK_LONGOPT_QUIET,
-  GK_LONGOPT_SHORT_OPTIONS, GK_LONGOPT_VERBOSE, GK_LONGOPT_VERSION,
-  GK_LONGOPT_WRAP,
+  GK_LONGOPT_COLORS, GK_LONGOPT_CONNECT, GK_LONGOPT_DOMAIN,
+  GK_LONGOPT_ECHO_KEYS, GK_LONGOPT_HELP, GK_LONGOPT_KEY,
+  GK_LONGOPT_KEYS_FROM_STDIN, GK_LONGOPT_LONG_OPTIONS,
+  GK_LONGOPT_MACHINE_READABLE, GK_LONGOPT_QUIET, GK_LONGOPT_SHORT_OPTIONS,
+  GK_LONGOPT_VERBOSE, GK_LONGOPT_VERSION, GK_LONGOPT_WRAP,
   /* virt-resize's own. */
   { "align-first",         required_argument, NULL, ALIGN_FIRST_OPTION },
   { "alignment",           required_argument, NULL, ALIGNMENT_OPTION },
@@ -225,6 +230,7 @@ parse_options (int argc, char *argv[], struct resize_options *o,
     o->domain = opts->drives.ptr[0].arg;
   o->libvirt_uri = opts->libvirt_uri;
   o->format = opts->format;
+  o->opts = opts;               /* --key, for LUKS content */
 
   if (o->expand && o->shrink)
     gk_error ("you cannot use options --expand and --shrink together");

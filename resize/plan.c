@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "appliance/fs-features.h"
+#include "options/options.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
@@ -31,6 +32,7 @@ method_name (enum method m)
   case METHOD_XFS_GROWFS: return "xfs_growfs";
   case METHOD_MKSWAP: return "mkswap";
   case METHOD_RESIZE_F2FS: return "resize.f2fs";
+  case METHOD_LUKS: return "luks";
   case METHOD_NONE: break;
   }
   return "none";
@@ -61,7 +63,14 @@ content_grow_method (const struct gk_content *c,
     if (STREQ (c->type, "xfs") && f->xfs) return METHOD_XFS_GROWFS;
     if (STREQ (c->type, "f2fs") && f->f2fs) return METHOD_RESIZE_F2FS;
     return METHOD_NONE;
-  case GK_CONTENT_LUKS: case GK_CONTENT_UNKNOWN: break;
+  case GK_CONTENT_LUKS:
+    /* The container follows its partition when opened; what it holds
+     * is grown with its own method, once a key opens it.
+     */
+    if (o->opts && (o->opts->keys.len > 0 || o->opts->keys_from_stdin))
+      return METHOD_LUKS;
+    return METHOD_NONE;
+  case GK_CONTENT_UNKNOWN: break;
   }
   return METHOD_NONE;
 }
@@ -304,14 +313,41 @@ calculate_surplus (const struct source *src, const struct resize_options *o,
   return (int64_t) target_size - (int64_t) (required + overhead);
 }
 
+/* Content whose size we cannot change, as --unknown-filesystems sees
+ * it: a filesystem without a method, LUKS without a key, or content we
+ * do not recognise.  NULL if C can be grown.
+ */
+char *
+unknown_content_message (const struct gk_content *c, const char *name,
+                         enum method m)
+{
+  if (m != METHOD_NONE)
+    return NULL;
+  switch (c->kind) {
+  case GK_CONTENT_FS:
+    return xasprintf ("unknown/unavailable method for expanding the %s "
+                      "filesystem on %s", c->type, name);
+  case GK_CONTENT_LUKS:
+    return xasprintf ("unknown/unavailable method for expanding the LUKS "
+                      "encrypted data on %s (give its key with --key to grow "
+                      "what it holds)", name);
+  case GK_CONTENT_UNKNOWN:
+    return xasprintf ("unknown/unavailable method for expanding the unknown "
+                      "data on %s", name);
+  case GK_CONTENT_SWAP: case GK_CONTENT_PV: break;
+  }
+  return NULL;
+}
+
 static void
 check_unknown_fs (const struct resize_options *o, const char *name,
                   const struct gk_content *c, enum method m)
 {
+  CLEANUP_FREE char *msg = NULL;
+
   if (o->unknown_fs == UNKNOWN_FS_ERROR && o->expand_content &&
-      m == METHOD_NONE && c->kind == GK_CONTENT_FS)
-    gk_error ("unknown/unavailable method for expanding the %s filesystem "
-              "on %s", c->type, name);
+      (msg = unknown_content_message (c, name, m)) != NULL)
+    gk_error ("%s", msg);
 }
 
 void

@@ -40,6 +40,7 @@ struct resize_options {
   const char *output_format;    /* --output-format (NULL = detect) */
   const char *domain;           /* -d */
   const char *libvirt_uri;      /* -c */
+  const struct gk_options *opts; /* --key, --keys-from-stdin, --echo-keys */
   enum align_first align_first;
   uint64_t alignment;           /* sectors */
   bool copy_boot_loader;
@@ -61,6 +62,7 @@ enum method {
   METHOD_NONE,
   METHOD_PVRESIZE, METHOD_RESIZE2FS, METHOD_NTFSRESIZE, METHOD_BTRFS,
   METHOD_XFS_GROWFS, METHOD_MKSWAP, METHOD_RESIZE_F2FS,
+  METHOD_LUKS,                  /* open with --key, grow what it holds */
 };
 
 struct partition {
@@ -129,6 +131,11 @@ extern enum method content_grow_method (const struct gk_content *c,
                                         const struct resize_options *o,
                                         const struct gk_features *f);
 extern const char *method_name (enum method m);
+/* The --unknown-filesystems message for content C of NAME that method M
+ * cannot grow, or NULL if it can.  Caller frees.
+ */
+extern char *unknown_content_message (const struct gk_content *c,
+                                      const char *name, enum method m);
 
 /* layout.c */
 extern void layout_target (struct source *src,
@@ -146,11 +153,16 @@ extern void summary_print (const struct source *src,
 extern struct gk_image *shrink_contents (struct source *src,
                                         const struct resize_options *o);
 
-/* write.c */
+/* write.c: write_target wipes the target and copies everything but the
+ * partition table; write_table writes it last and closes DST.
+ */
 extern void write_target (struct source *src, struct gk_image *copy_from,
                           struct gk_image *dst,
                           const struct resize_options *o,
                           const struct plan *plan);
+extern void write_table (struct source *src, struct gk_image *dst,
+                         const struct resize_options *o,
+                         const struct plan *plan);
 
 /* expand.c */
 extern void expand_contents (struct source *src,

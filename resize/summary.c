@@ -33,10 +33,11 @@ static void
 warn_unknown (const struct resize_options *o, const char *name,
               const struct gk_content *c)
 {
+  CLEANUP_FREE char *msg = NULL;
+
   if (o->unknown_fs == UNKNOWN_FS_WARN && o->expand_content &&
-      c->kind == GK_CONTENT_FS)
-    gk_warning ("unknown/unavailable method for expanding the %s "
-                "filesystem on %s", c->type, name);
+      (msg = unknown_content_message (c, name, METHOD_NONE)) != NULL)
+    gk_warning ("%s", msg);
 }
 
 /* "  The filesystem ext4 on /dev/sda1 will be expanded using the

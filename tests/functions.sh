@@ -337,6 +337,18 @@ multifs_image ()
     -- _gk_run_helper images/mkimage-multifs
 }
 
+# luks_image: print the path of a small disk with an encrypted partition
+# (raw, MBR: sda1 ext4 with /hello.txt, sda2 LUKS2 with key $LUKS_KEY
+# holding ext4 with /secret.txt).  Use it read-only or copy it.
+LUKS_KEY=guestkit-luks-key
+luks_image ()
+{
+  cached_image luks.img \
+    "$_gk_images/mkimage-luks.c" "$_gk_images/mkimage-common.h" \
+    "$_gk_images/mkimage-common.c" \
+    -- _gk_run_helper images/mkimage-luks
+}
+
 # multifs_expected: the statvfs figures of every filesystem of
 # multifs_image, one line each:
 #   DEVICE bsize frsize blocks bfree bavail files ffree  (tab-separated)

@@ -31,19 +31,13 @@ map_name (const char *device)
   return name;
 }
 
-static int
-try_open (guestfs_h *g, const struct gk_options *opts, const char *device)
+char *
+gk_luks_open (guestfs_h *g, const struct gk_options *opts,
+              const char *device)
 {
-  CLEANUP_FREE char *type = NULL;
   CLEANUP_FREE char *uuid = NULL;
   CLEANUP_FREE char *mapname = NULL;
   CLEANUP_FREE_STRING_LIST char **keys = NULL;
-
-  guestfs_push_error_handler (g, NULL, NULL);
-  type = guestfs_vfs_type (g, device);
-  guestfs_pop_error_handler (g);
-  if (type == NULL || STRNEQ (type, "crypto_LUKS"))
-    return 0;
 
   guestfs_push_error_handler (g, NULL, NULL);
   uuid = guestfs_luks_uuid (g, device);
@@ -53,7 +47,7 @@ try_open (guestfs_h *g, const struct gk_options *opts, const char *device)
     gk_warning ("%s is encrypted and no key was given for it (use --key "
                 "%s:key:PASSPHRASE or --keys-from-stdin): skipping it",
                 device, device);
-    return 0;
+    return NULL;
   }
   mapname = map_name (device);
   for (size_t i = 0; keys[i]; ++i) {
@@ -63,12 +57,30 @@ try_open (guestfs_h *g, const struct gk_options *opts, const char *device)
     r = guestfs_cryptsetup_open (g, device, keys[i], mapname, -1);
     guestfs_pop_error_handler (g);
     explicit_bzero (keys[i], strlen (keys[i]));
-    if (r == 0)
-      return 1;
+    if (r == 0) {
+      for (size_t j = i + 1; keys[j]; ++j)
+        explicit_bzero (keys[j], strlen (keys[j]));
+      return xasprintf ("/dev/mapper/%s", mapname);
+    }
   }
   gk_warning ("could not open the encrypted device %s: none of the keys "
               "given for it is correct", device);
-  return 0;
+  return NULL;
+}
+
+static int
+try_open (guestfs_h *g, const struct gk_options *opts, const char *device)
+{
+  CLEANUP_FREE char *type = NULL;
+  CLEANUP_FREE char *mapped = NULL;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  type = guestfs_vfs_type (g, device);
+  guestfs_pop_error_handler (g);
+  if (type == NULL || STRNEQ (type, "crypto_LUKS"))
+    return 0;
+  mapped = gk_luks_open (g, opts, device);
+  return mapped != NULL;
 }
 
 static int

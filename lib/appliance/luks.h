@@ -16,4 +16,11 @@
  */
 extern int gk_decrypt_luks (guestfs_h *g, const struct gk_options *opts);
 
+/* Open the LUKS device DEVICE with the keys that apply to it.  Returns
+ * its /dev/mapper path (caller frees), or NULL after a warning (no key,
+ * or none of the keys is right).
+ */
+extern char *gk_luks_open (guestfs_h *g, const struct gk_options *opts,
+                           const char *device);
+
 #endif /* GUESTKIT_APPLIANCE_LUKS_H */
