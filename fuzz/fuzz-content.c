@@ -26,35 +26,55 @@ check_content (const struct gk_content *c)
   FUZZ_CHECK (gk_content_uuid_string (c, uuid, sizeof uuid) < 37);
 }
 
-int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+/* Probe, request FAIL_AT failing; the requests made. */
+static unsigned
+run (const uint8_t *data, size_t size, unsigned fail_at)
 {
-  struct gk_mem_disk *m;
+  struct fuzz_disk *d = fuzz_disk (data, size, PARTITION_SIZE, fail_at);
   struct gk_content c;
   char *errmsg = NULL;
+  unsigned requests;
+  int r;
 
-  gk_ondisk_fuzzing = true;
-  if (size > 16 << 20)
-    return 0;
-  m = fuzz_disk (data, size, PARTITION_SIZE);
-  if (gk_content_probe (gk_mem_pread_fn, m, 0, m->size, &c, &errmsg) == 0) {
+  r = gk_content_probe (fuzz_pread_fn, d, 0, d->m.size, &c, &errmsg);
+  fuzz_check_failure (d, r, errmsg);
+  if (r == 0) {
     FUZZ_CHECK (errmsg == NULL);
     check_content (&c);
-    if (c.kind == GK_CONTENT_SWAP &&
-        gk_swap_resize (gk_mem_pread_fn, gk_mem_pwrite_fn, m, 0, m->size,
-                        &errmsg) == 0) {
+    if (c.kind == GK_CONTENT_SWAP) {
       uint32_t ps = c.block_size;
 
-      FUZZ_CHECK (errmsg == NULL);
-      FUZZ_CHECK (gk_content_probe (gk_mem_pread_fn, m, 0, m->size, &c,
-                                    &errmsg) == 0);
-      FUZZ_CHECK (c.kind == GK_CONTENT_SWAP && c.block_size == ps &&
-                  c.size == m->size / ps * ps);
+      r = gk_swap_resize (fuzz_pread_fn, fuzz_pwrite_fn, d, 0, d->m.size,
+                          &errmsg);
+      fuzz_check_failure (d, r, errmsg);
+      FUZZ_CHECK ((r == -1) == (errmsg != NULL));
+      if (r == 0) {
+        r = gk_content_probe (fuzz_pread_fn, d, 0, d->m.size, &c, &errmsg);
+        fuzz_check_failure (d, r, errmsg);
+        if (r == 0)
+          FUZZ_CHECK (c.kind == GK_CONTENT_SWAP && c.block_size == ps &&
+                      c.size == d->m.size / ps * ps);
+      }
     }
   }
   else
     FUZZ_CHECK (errmsg != NULL);
   free (errmsg);
-  fuzz_disk_free (m);
+  requests = d->requests;
+  fuzz_disk_free (d);
+  return requests;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  unsigned n;
+
+  gk_ondisk_fuzzing = true;
+  if (size > 16 << 20)
+    return 0;
+  n = run (data, size, 0);
+  for (unsigned k = 1; k <= n && k <= FUZZ_MAX_FAILURES; ++k)
+    run (data, size, k);
   return 0;
 }

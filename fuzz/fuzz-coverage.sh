@@ -24,6 +24,15 @@ llvm_profdata=$(command -v llvm-profdata || ls /usr/bin/llvm-profdata-* | tail -
 llvm_cov=$(command -v llvm-cov || ls /usr/bin/llvm-cov-* | tail -1)
 top=$(cd "${srcdir:-.}/.." && pwd)
 
+# The function a target is about, when its file holds much else.
+function_of ()
+{
+    case $1 in
+        fuzz-machine-readable) echo gk_machine_readable_parse ;;
+        fuzz-key) echo gk_parse_key_selector ;;
+    esac
+}
+
 files_of ()
 {
     case $1 in
@@ -51,6 +60,15 @@ for t in "$@"; do
     files=()
     for f in $(files_of "$t"); do files+=("$top/$f"); done
     echo "== $t"
+    fn=$(function_of "$t")
+    if [ -n "$fn" ]; then
+        "$llvm_cov" report -show-functions "./$t" \
+            -instr-profile="$tmp/$t.profdata" "${files[@]}" |
+            awk -v fn="$fn" '$1 == fn {
+                printf "   %-28s %5s lines, %5s missed, %7s covered\n",
+                       $1 "()", $5, $6, $7 }'
+        continue
+    fi
     "$llvm_cov" report "./$t" -instr-profile="$tmp/$t.profdata" \
         "${files[@]}" | awk 'NR > 2 && !/^-/ {
             printf "   %-28s %5s lines, %5s missed, %7s covered\n",

@@ -63,13 +63,13 @@ print_partition (const char *what, const struct gk_partition *p)
 static void
 round_trip (const struct gk_ptable *t, uint64_t disk_size)
 {
-  struct gk_mem_disk *m = fuzz_disk (NULL, 0, disk_size);
+  struct fuzz_disk *d = fuzz_disk (NULL, 0, disk_size, 0);
   struct gk_ptable *t2 = NULL;
   char *errmsg = NULL;
 
-  if (gk_ptable_write (t, disk_size, gk_mem_pwrite_fn, m, &errmsg) == 0) {
+  if (gk_ptable_write (t, disk_size, fuzz_pwrite_fn, d, &errmsg) == 0) {
     FUZZ_CHECK (errmsg == NULL);
-    if (gk_ptable_read (gk_mem_pread_fn, m, disk_size, &t2, &errmsg) != 0) {
+    if (gk_ptable_read (fuzz_pread_fn, d, disk_size, &t2, &errmsg) != 0) {
       fprintf (stderr, "written table does not read back: %s\n", errmsg);
       FUZZ_CHECK (!"the written table reads back");
     }
@@ -88,22 +88,21 @@ round_trip (const struct gk_ptable *t, uint64_t disk_size)
   else
     FUZZ_CHECK (errmsg != NULL);
   free (errmsg);
-  fuzz_disk_free (m);
+  fuzz_disk_free (d);
 }
 
-int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+/* Read the table, request FAIL_AT failing; the requests made. */
+static unsigned
+run (const uint8_t *data, size_t size, unsigned fail_at)
 {
-  struct gk_mem_disk *m;
+  struct fuzz_disk *d = fuzz_disk (data, size, 0, fail_at);
   struct gk_ptable *t = NULL;
   char *errmsg = NULL;
+  unsigned requests;
+  int r;
 
-  gk_ondisk_fuzzing = true;
-  if (size > 16 << 20)
-    return 0;
-  m = fuzz_disk (data, size, 0);
-  if (m->size >= 512) {
-    uint8_t *e = m->data + 446;
+  if (d->m.size >= 512) {
+    uint8_t *e = d->m.data + 446;
 #ifdef FUZZ_GPT
     e[4] = 0xee;
 #else
@@ -111,28 +110,46 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       if (e[16 * i + 4] == 0xee)
         e[16 * i + 4] = 0x83;
 #endif
-    m->data[510] = 0x55;
-    m->data[511] = 0xaa;
+    d->m.data[510] = 0x55;
+    d->m.data[511] = 0xaa;
   }
 
-  if (gk_ptable_read (gk_mem_pread_fn, m, m->size, &t, &errmsg) == 0) {
+  r = gk_ptable_read (fuzz_pread_fn, d, d->m.size, &t, &errmsg);
+  fuzz_check_failure (d, r, errmsg);
+  if (r == 0) {
     FUZZ_CHECK (t != NULL && errmsg == NULL);
 #ifdef FUZZ_GPT
     FUZZ_CHECK (t->type == GK_PTABLE_GPT);
 #else
     FUZZ_CHECK (t->type == GK_PTABLE_MBR);
 #endif
-    check_table (t, m->size);
+    check_table (t, d->m.size);
     {
       struct gk_ptable *c = gk_ptable_copy (t);
       gk_ptable_free (c);
     }
-    round_trip (t, m->size);
+    if (fail_at == 0)
+      round_trip (t, d->m.size);
     gk_ptable_free (t);
   }
   else
     FUZZ_CHECK (t == NULL && errmsg != NULL);
   free (errmsg);
-  fuzz_disk_free (m);
+  requests = d->requests;
+  fuzz_disk_free (d);
+  return requests;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  unsigned n;
+
+  gk_ondisk_fuzzing = true;
+  if (size > 16 << 20)
+    return 0;
+  n = run (data, size, 0);
+  for (unsigned k = 1; k <= n && k <= FUZZ_MAX_FAILURES; ++k)
+    run (data, size, k);
   return 0;
 }

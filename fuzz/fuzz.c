@@ -6,26 +6,62 @@
 #include "fuzz.h"
 #include "utils/alloc.h"
 
-struct gk_mem_disk *
-fuzz_disk (const uint8_t *data, size_t len, size_t size)
+struct fuzz_disk *
+fuzz_disk (const uint8_t *data, size_t len, size_t size, unsigned fail_at)
 {
-  struct gk_mem_disk *m = xcalloc (1, sizeof *m);
+  struct fuzz_disk *d = xcalloc (1, sizeof *d);
 
   if (size < len)
     size = len;
-  m->data = xcalloc (1, size);
-  m->size = size;
+  d->m.data = xcalloc (1, size);
+  d->m.size = size;
   if (len)
-    memcpy (m->data, data, len);
-  return m;
+    memcpy (d->m.data, data, len);
+  d->fail_at = fail_at;
+  return d;
 }
 
 void
-fuzz_disk_free (struct gk_mem_disk *m)
+fuzz_disk_free (struct fuzz_disk *d)
 {
-  FUZZ_CHECK (m->out_of_range == 0);
-  free (m->data);
-  free (m);
+  FUZZ_CHECK (d->m.out_of_range == 0);
+  free (d->m.data);
+  free (d);
+}
+
+int
+fuzz_pread_fn (void *opaque, void *buf, size_t count, uint64_t offset,
+               char **errmsg)
+{
+  struct fuzz_disk *d = opaque;
+
+  if (++d->requests == d->fail_at) {
+    *errmsg = xstrdup (FUZZ_IO_ERROR);
+    return -1;
+  }
+  return gk_mem_pread_fn (&d->m, buf, count, offset, errmsg);
+}
+
+int
+fuzz_pwrite_fn (void *opaque, const void *buf, size_t count,
+                uint64_t offset, char **errmsg)
+{
+  struct fuzz_disk *d = opaque;
+
+  if (++d->requests == d->fail_at) {
+    *errmsg = xstrdup (FUZZ_IO_ERROR);
+    return -1;
+  }
+  return gk_mem_pwrite_fn (&d->m, buf, count, offset, errmsg);
+}
+
+void
+fuzz_check_failure (const struct fuzz_disk *d, int r, const char *errmsg)
+{
+  if (d->fail_at == 0 || d->requests < d->fail_at)
+    return;
+  FUZZ_CHECK (r == -1);
+  FUZZ_CHECK (errmsg != NULL && strstr (errmsg, FUZZ_IO_ERROR) != NULL);
 }
 
 char *

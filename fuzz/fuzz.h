@@ -28,14 +28,36 @@ extern int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
   } while (0)
 
 /* A disk of SIZE bytes (at least LEN) whose first bytes are DATA and
- * the rest zeroes, read and written through gk_mem_pread_fn and
- * gk_mem_pwrite_fn.  Free with fuzz_disk_free, which checks that the
- * parser asked for nothing past the end: every offset and length it
+ * the rest zeroes, for fuzz_pread_fn and fuzz_pwrite_fn (OPAQUE is the
+ * struct fuzz_disk *).  They go to gk_mem_pread_fn and gk_mem_pwrite_fn,
+ * except that request number FAIL_AT (1 = the first; 0 = none) fails
+ * with FUZZ_IO_ERROR: a target runs each input once without failures,
+ * then once for each request it made with that one failing, so every
+ * I/O error path is taken.  Free with fuzz_disk_free, which checks that
+ * the parser asked for nothing past the end: every offset and length it
  * uses must have been checked against the size it was given.
  */
-extern struct gk_mem_disk *fuzz_disk (const uint8_t *data, size_t len,
-                                      size_t size);
-extern void fuzz_disk_free (struct gk_mem_disk *m);
+struct fuzz_disk {
+  struct gk_mem_disk m;
+  unsigned requests;            /* reads and writes so far */
+  unsigned fail_at;
+};
+#define FUZZ_IO_ERROR "injected I/O error"
+/* Requests to fail one at a time, at most. */
+#define FUZZ_MAX_FAILURES 32
+
+extern struct fuzz_disk *fuzz_disk (const uint8_t *data, size_t len,
+                                    size_t size, unsigned fail_at);
+extern void fuzz_disk_free (struct fuzz_disk *d);
+extern int fuzz_pread_fn (void *opaque, void *buf, size_t count,
+                          uint64_t offset, char **errmsg);
+extern int fuzz_pwrite_fn (void *opaque, const void *buf, size_t count,
+                           uint64_t offset, char **errmsg);
+/* The injected failure happened, and so the call must have failed with
+ * a message that gives its reason (the error rule of ondisk/reader.h).
+ */
+extern void fuzz_check_failure (const struct fuzz_disk *d, int r,
+                                const char *errmsg);
 
 /* DATA as a NUL-terminated string (an embedded NUL ends it early). */
 extern char *fuzz_string (const uint8_t *data, size_t len);
