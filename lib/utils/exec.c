@@ -15,6 +15,7 @@
 #include "utils/alloc.h"
 #include "utils/exec.h"
 #include "utils/messages.h"
+#include "utils/tmpfiles.h"
 
 /* In the child: only async-signal-safe calls from here to exec. */
 static void __attribute__ ((noreturn))
@@ -22,7 +23,13 @@ exec_child (const struct gk_command *cmd, int out_fd)
 {
   int null = open ("/dev/null", O_RDWR);
   int err = -1;
+  sigset_t none;
 
+  /* Signals held back by the parent (gk_interrupt_hold) must reach
+   * the program: it is stopped with SIGTERM on interruption.
+   */
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
   if (cmd->stderr_path)
     err = open (cmd->stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (null >= 0) {
@@ -118,6 +125,8 @@ gk_command_run (const struct gk_command *cmd,
   }
   if (pid == 0)
     exec_child (cmd, fd[1]);
+  /* Stopped and reaped by an interruption's handler (tmpfiles.h). */
+  gk_interrupt_add_child (pid, -1);
 
   if (cmd->capture_stdout) {
     close (fd[1]);
@@ -125,6 +134,7 @@ gk_command_run (const struct gk_command *cmd,
     close (fd[0]);
   }
   wait_child (pid, cmd->timeout_seconds, result);
+  gk_interrupt_remove_child (pid);
   return 0;
 }
 

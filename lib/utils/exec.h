@@ -3,7 +3,9 @@
  * The one place that forks and execs, so every caller gets the same
  * stdin (/dev/null), the same stderr handling and the same EINTR-safe
  * wait.  Safe to call from a signal handler when nothing is captured
- * and there is no timeout (tmpfiles.c does).
+ * and there is no timeout (tmpfiles.c does).  While it runs, the child
+ * is registered with gk_interrupt_add_child: an interruption stops it
+ * (SIGTERM) rather than leaving it to finish on its own.
  */
 #ifndef GUESTKIT_UTILS_EXEC_H
 #define GUESTKIT_UTILS_EXEC_H
