@@ -1,9 +1,11 @@
 /* virt-resize: where each partition goes on the target.
  *
- * Partitions are placed in disk order, each aligned like upstream, and
- * keep their numbers: a guest that names its disks /dev/sda5 in fstab
- * or GRUB still finds them.  Logical partitions get new EBRs in front
- * of them, at the distance from their EBR they had in the source.
+ * Partitions are placed in disk order (upstream takes them in number
+ * order, which moves Ubuntu's sda14 and sda15 behind the root), each
+ * aligned like upstream, and keep their numbers: a guest that names its
+ * disks /dev/sda5 in fstab or GRUB still finds them.  The extended
+ * partition is copied as one block unless a logical partition in it is
+ * resized or deleted (see place_extended).
  */
 #include <config.h>
 
@@ -62,10 +64,29 @@ place (struct partition *p, uint64_t start, uint64_t sectsize,
   return next;
 }
 
+/* The extended partition and its logical partitions.
+ *
+ * While no logical partition is resized or deleted by name, the
+ * extended partition is copied as one block, as upstream does: each
+ * logical partition and its EBR keep their offsets in it, aligned or
+ * not, so the surplus upstream computes (which has no alignment step
+ * for logical partitions) is what the layout needs.
+ *
+ * Otherwise the logical partitions are placed one after the other,
+ * each aligned (plan.c then counts an alignment step for each): the
+ * first EBR sits at the start of the extended partition, and each
+ * logical partition keeps its distance from its EBR (1 MiB from fdisk,
+ * one sector or one track from older tools).
+ *
+ * Either way a resized extended partition absorbs its alignment
+ * padding like any resized partition; a copied one keeps its size, or
+ * grows with the logical partitions inside.
+ */
 static uint64_t
 place_extended (struct source *src, struct partition *ext, uint64_t start,
                 uint64_t sectsize, uint64_t align)
 {
+  bool block = !logicals_move (src);
   uint64_t cursor = start, wanted = ext->src.size, size;
   int num = 5;
 
@@ -75,20 +96,28 @@ place_extended (struct source *src, struct partition *ext, uint64_t start,
 
     if (l->container != ext || l->op == OP_DELETE)
       continue;
-    /* The first EBR sits at the start of the extended partition; each
-     * logical keeps its distance from its EBR (1 MiB from fdisk, one
-     * sector or one track from older tools).
-     */
     gap = l->src.ebr_gap ? l->src.ebr_gap : sectsize;
-    l->target_ebr = cursor;
     l->target_num = num++;
+    if (block) {
+      uint64_t offset = l->src.start - ext->src.start;
+
+      l->target_start = start + offset;
+      l->target_size = roundup (l->src.size, sectsize);
+      /* The first EBR is the start of the extended partition. */
+      l->target_ebr = l->target_num == 5 ? start : l->target_start - gap;
+      if (l->target_start + l->target_size > cursor)
+        cursor = l->target_start + l->target_size;
+      continue;
+    }
+    l->target_ebr = cursor;
     cursor = place (l, cursor + gap, sectsize, align);
     if (l->op == OP_RESIZE)
       wanted += l->new_size - l->src.size;
   }
 
   if (ext->op == OP_RESIZE) {
-    size = roundup (ext->new_size, sectsize);
+    size = roundup (start + roundup (ext->new_size, sectsize), align) -
+      start;
     if (start + size < cursor) {
       CLEANUP_FREE char *h = gk_human_size (cursor - start);
       gk_error ("%s: the logical partitions need %s (%" PRIu64 " bytes) "

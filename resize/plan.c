@@ -263,6 +263,29 @@ extended_required (const struct source *src, const struct partition *ext)
   return size;
 }
 
+/* Whether the logical partitions move inside their extended partition
+ * (layout.c places them one by one) or keep their places in it (it is
+ * copied as one block, as upstream always does).  They move when one
+ * is resized or deleted by name, which upstream cannot do.  Following
+ * the extended partition's --delete or --ignore, or an --ignore of
+ * their own, moves nothing.  layout.c asks the same question.
+ */
+bool
+logicals_move (const struct source *src)
+{
+  for (size_t i = 0; i < src->parts.len; ++i) {
+    const struct partition *l = &src->parts.ptr[i];
+
+    if (!l->src.logical)
+      continue;
+    if (l->op == OP_RESIZE ||
+        (l->op == OP_DELETE && l->container &&
+         l->container->op != OP_DELETE))
+      return true;
+  }
+  return false;
+}
+
 /* Upstream's estimate of what the target needs: the partitions, the
  * space before the first one, one alignment step per partition and the
  * backup GPT.
@@ -275,23 +298,20 @@ calculate_surplus (const struct source *src, const struct resize_options *o,
   uint64_t first_start = src->parts.ptr[0].src.start / sectsize;
   uint64_t start_sects = 64, overhead, required = 0;
   size_t nr_parts = 0;
-  bool logicals_change = false;
+  /* Upstream counts the primary and extended partitions only, and so
+   * do we while the extended partition is copied as one block (see
+   * logicals_move): the same command then gives the same layout.
+   * Logical partitions that move need their own alignment step each.
+   * The partition --expand or --shrink is about to resize counts as
+   * resized already.
+   */
+  bool logicals_change = logicals_move (src) ||
+    (pending && pending->src.logical);
 
   if (MAX_BOOTLOADER / 512 > start_sects)
     start_sects = MAX_BOOTLOADER / 512;
   if (first_start > start_sects)
     start_sects = first_start;
-  /* Upstream counts the primary and extended partitions only, and so
-   * do we while the logical ones are copied as they are: the same
-   * command then gives the same layout.  Logical partitions that move
-   * need their own alignment step each.
-   */
-  for (size_t i = 0; i < src->parts.len; ++i)
-    if (src->parts.ptr[i].src.logical && src->parts.ptr[i].op != OP_COPY)
-      logicals_change = true;
-  /* The partition --expand or --shrink is about to resize. */
-  if (pending && pending->src.logical)
-    logicals_change = true;
   for (size_t i = 0; i < src->parts.len; ++i)
     if (!src->parts.ptr[i].src.logical || logicals_change)
       nr_parts++;

@@ -136,6 +136,11 @@ extern const char *method_name (enum method m);
  */
 extern char *unknown_content_message (const struct gk_content *c,
                                       const char *name, enum method m);
+/* Whether logical partitions are placed one by one (one is resized or
+ * deleted by name) rather than kept where they are in their extended
+ * partition, which is then copied as one block (as upstream).
+ */
+extern bool logicals_move (const struct source *src);
 
 /* layout.c */
 extern void layout_target (struct source *src,

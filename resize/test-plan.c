@@ -21,9 +21,8 @@
  * Where guestkit differs from upstream on purpose (partition numbers are
  * kept, partitions stay in disk order, logical partitions can be named,
  * filesystems are shrunk) the test checks guestkit's documented
- * behaviour and says so.  Where it differs without saying so, the check
- * expects upstream's value and is marked TODO: it is printed as "not ok
- * ... # TODO" while the difference lasts, without failing the test.
+ * behaviour and says so.  Everywhere else the check expects upstream's
+ * value.
  *
  * Errors end the program through gk_error: those cases run in a child
  * process, and the test checks its exit status and message.
@@ -215,16 +214,6 @@ is_sectors (const struct fixture *fx, uint64_t got_bytes,
     printf ("#   got: %" PRIu64 " bytes = %" PRIu64 " sectors + %" PRIu64
             " bytes\n", got_bytes, got_bytes / fx->ss, got_bytes % fx->ss);
   return eq;
-}
-
-/* A known difference from upstream: reported, not counted as a
- * failure (TAP's TODO directive).
- */
-static void
-todo (bool cond, const char *why, const char *what)
-{
-  printf ("%sok %d - %s # TODO %s\n", cond ? "" : "not ", ++test_number,
-          what, why);
 }
 
 /* Where partition NUM went on the target, in sectors. */
@@ -665,23 +654,15 @@ test_percent_upstream (void)
   MBR2 (&fx, T4G);
   add (&fx.o.resizes, "/dev/sda2=33.33%");
   run (&fx);
-  todo (part (&fx, 2)->new_size == 178778013,
-        "upstream keeps tenths of a percent (33.33% is 33.3%); "
-        "lib/utils/sizes.c uses the whole fraction",
-        "--resize sda2=33.33% is 178778013 bytes");
-  if (part (&fx, 2)->new_size != 178778013)
-    printf ("#   got: %" PRIu64 "\n", part (&fx, 2)->new_size);
+  is_u64 (part (&fx, 2)->new_size, 178778013,
+          "--resize sda2=33.33% (33.3%)");
   fixture_free (&fx);
 
   /* 536870912 * 1 / 1000 = 536870.912 -> 536870 (truncated). */
   MBR2 (&fx, T4G);
   add (&fx.o.resizes, "/dev/sda2=0.1%");
   run (&fx);
-  todo (part (&fx, 2)->new_size == 536870,
-        "upstream truncates, lib/utils/sizes.c rounds to nearest",
-        "--resize sda2=0.1% is 536870 bytes");
-  if (part (&fx, 2)->new_size != 536870)
-    printf ("#   got: %" PRIu64 "\n", part (&fx, 2)->new_size);
+  is_u64 (part (&fx, 2)->new_size, 536870, "--resize sda2=0.1%");
   fixture_free (&fx);
 }
 
@@ -890,13 +871,22 @@ test_content_rules (void)
   features.xfs = true;
   fixture_free (&fx);
 
-  /* Unknown content is not a filesystem: no error. */
+  /* Unrecognised content cannot be grown either: --unknown-filesystems
+   * applies to it too (as the man page says), and warn only copies.
+   */
   MBR4 (&fx);
   fx.o.expand = "/dev/sda1";
   fx.o.unknown_fs = UNKNOWN_FS_ERROR;
+  expect_error (&fx, "unknown/unavailable method for expanding the "
+                "unknown data on /dev/sda1",
+                "--unknown-filesystems error on unknown content");
+  fixture_free (&fx);
+
+  MBR4 (&fx);
+  fx.o.expand = "/dev/sda1";
   run (&fx);
   is_int (part (&fx, 1)->grow, METHOD_NONE,
-          "--unknown-filesystems error ignores unknown content");
+          "--unknown-filesystems warn copies unknown content");
   fixture_free (&fx);
 
   /* --lv-expand on the PV's volume group. */
@@ -995,13 +985,7 @@ test_debian (void)
   add (&fx.o.deletes, "/dev/sda2");
   run (&fx);
   is_int (part (&fx, 5)->op, OP_DELETE, "--delete sda2 deletes sda5");
-  todo (fx.plan.surplus == (int64_t) 4718144 * 512,
-        "plan.c counts the logical partitions in nr_partitions once "
-        "their op is not copy, even when it only follows the extended "
-        "partition's --delete/--ignore",
-        "--delete sda2: surplus is 4718144 sectors");
-  if (fx.plan.surplus != (int64_t) 4718144 * 512)
-    printf ("#   got: %" PRIi64 " sectors\n", fx.plan.surplus / 512);
+  is_sectors (&fx, fx.plan.surplus, 4718144, "--delete sda2: surplus");
   check_extra (&fx, 2, 5765120, 10485696 - 5765120 + 1);
   fixture_free (&fx);
 
@@ -1012,12 +996,10 @@ test_debian (void)
   add (&fx.o.deletes, "/dev/sda2");
   fx.o.expand = "/dev/sda1";
   run (&fx);
-  todo (part (&fx, 1)->target_size == (uint64_t) 10481280 * 512,
-        "the same extra alignment step, taken from sda1",
-        "--delete sda2 --expand sda1: sda1 is 10481280 sectors");
-  if (part (&fx, 1)->target_size != (uint64_t) 10481280 * 512)
-    printf ("#   got: %" PRIu64 " sectors\n",
-            part (&fx, 1)->target_size / 512);
+  is_sectors (&fx, part (&fx, 1)->new_size, 10481216,
+              "--delete sda2 --expand sda1: sda1 new size");
+  check_target (&fx, 1, 1, 2048, 10481280);
+  check_no_extra (&fx, false);
   fixture_free (&fx);
 
   /* --ignore sda2 ignores sda5 too; the surplus is that of the copy,
@@ -1027,11 +1009,7 @@ test_debian (void)
   add (&fx.o.ignores, "/dev/sda2");
   run (&fx);
   is_int (part (&fx, 5)->op, OP_IGNORE, "--ignore sda2 ignores sda5");
-  todo (fx.plan.surplus == (int64_t) 4191808 * 512,
-        "the same extra alignment step",
-        "--ignore sda2: surplus is 4191808 sectors");
-  if (fx.plan.surplus != (int64_t) 4191808 * 512)
-    printf ("#   got: %" PRIi64 " sectors\n", fx.plan.surplus / 512);
+  is_sectors (&fx, fx.plan.surplus, 4191808, "--ignore sda2: surplus");
   check_target (&fx, 5, 5, 5767168, 524288);
   fixture_free (&fx);
 
@@ -1045,13 +1023,9 @@ test_debian (void)
   run (&fx);
   is_sectors (&fx, part (&fx, 2)->new_size, 4718144,
               "--expand sda2: new size");
-  todo (part (&fx, 2)->target_size == (uint64_t) 4718208 * 512,
-        "layout.c's place_extended does not give a resized extended "
-        "partition its alignment padding",
-        "--expand sda2: the extended partition is 4718208 sectors");
-  if (part (&fx, 2)->target_size != (uint64_t) 4718208 * 512)
-    printf ("#   got: %" PRIu64 " sectors\n",
-            part (&fx, 2)->target_size / 512);
+  check_target (&fx, 2, 2, 5765120, 4718208);
+  is_sectors (&fx, part (&fx, 5)->target_ebr, 5765120, "sda5's EBR");
+  is_int (fx.plan.surplus, 0, "no surplus left");
   check_target (&fx, 5, 5, 5767168, 524288);
   fixture_free (&fx);
 
@@ -1203,13 +1177,66 @@ test_misaligned_logicals (void)
   fixture_init (&fx, GK_PTABLE_MBR, 512, misaligned, 6, 2097152);
   fx.o.expand = "/dev/sda1";
   status = run_child (&fx, &err);
-  todo (WIFEXITED (status) && WEXITSTATUS (status) == 0,
-        "calculate_surplus counts no alignment for copied logical "
-        "partitions, but place_extended aligns each of them",
-        "--expand sda1 fits like upstream's");
-  if (!(WIFEXITED (status) && WEXITSTATUS (status) == 0))
+  if (!ok (WIFEXITED (status) && WEXITSTATUS (status) == 0,
+           "--expand sda1 fits like upstream's"))
     diag ("stderr", err);
   free (err);
+  fixture_free (&fx);
+
+  /* The extended partition moves as one block: the logical partitions
+   * and their EBRs keep their offsets in it (1, 1025, 2050, 3075 for
+   * the EBRs after the first), unaligned as in the source.
+   */
+  fixture_init (&fx, GK_PTABLE_MBR, 512, misaligned, 6, 2097152);
+  fx.o.expand = "/dev/sda1";
+  run (&fx);
+  is_sectors (&fx, part (&fx, 1)->new_size, 2084412, "sda1 new size");
+  check_target (&fx, 1, 1, 8192, 2092672 - 8192);
+  check_target (&fx, 2, 2, 2092672, 4100);
+  check_target (&fx, 5, 5, 2092673, 1024);
+  is_sectors (&fx, part (&fx, 5)->target_ebr, 2092672, "sda5's EBR");
+  check_target (&fx, 6, 6, 2092672 + 1026, 1024);
+  is_sectors (&fx, part (&fx, 6)->target_ebr, 2092672 + 1025, "sda6's EBR");
+  check_target (&fx, 8, 8, 2092672 + 3076, 1024);
+  is_sectors (&fx, part (&fx, 8)->target_ebr, 2092672 + 3075, "sda8's EBR");
+  is_int (fx.plan.surplus, 0, "no surplus left");
+  check_no_extra (&fx, false);
+  fixture_free (&fx);
+
+  /* --resize sda8=+64K (guestkit only): the logical partitions are
+   * placed one by one, each aligned, and each counts in the surplus:
+   * overhead = 8192 + 128 * 7 + 64 = 9152, required = 1048576 + 4100 +
+   * 128, surplus = 2097152 - 1052804 - 9152 = 1035196.  sda1 is copied
+   * up to 1056768; the EBRs go at 1056768, 1057920, 1059072 and 1060224
+   * (each logical partition one sector after its EBR, then aligned);
+   * sda8 (1152 sectors) absorbs its padding up to 1061504, where the
+   * extended partition ends (4736 sectors) and the extra one starts.
+   */
+  fixture_init (&fx, GK_PTABLE_MBR, 512, misaligned, 6, 2097152);
+  add (&fx.o.resizes, "/dev/sda8=+64K");
+  run (&fx);
+  is_sectors (&fx, fx.plan.surplus, 1035196, "--resize sda8: surplus");
+  check_target (&fx, 2, 2, 1056768, 4736);
+  check_target (&fx, 5, 5, 1056769, 1024);
+  check_target (&fx, 6, 6, 1057921, 1024);
+  is_sectors (&fx, part (&fx, 6)->target_ebr, 1057920, "sda6's EBR");
+  check_target (&fx, 7, 7, 1059073, 1024);
+  check_target (&fx, 8, 8, 1060225, 1061504 - 1060225);
+  is_sectors (&fx, part (&fx, 8)->target_ebr, 1060224, "sda8's EBR");
+  check_extra (&fx, 3, 1061504, 2097088 - 1061504 + 1);
+  fixture_free (&fx);
+
+  /* --ignore of a logical partition moves nothing: the extended
+   * partition is still one block, and the surplus upstream's.
+   */
+  fixture_init (&fx, GK_PTABLE_MBR, 512, misaligned, 6, 2097152);
+  add (&fx.o.ignores, "/dev/sda6");
+  fx.o.expand = "/dev/sda1";
+  run (&fx);
+  is_int (part (&fx, 6)->op, OP_IGNORE, "--ignore sda6");
+  is_sectors (&fx, part (&fx, 1)->new_size, 2084412,
+              "--ignore sda6: sda1 new size");
+  check_target (&fx, 6, 6, 2092672 + 1026, 1024);
   fixture_free (&fx);
 }
 

@@ -75,14 +75,19 @@ gk_parse_size (const char *str, uint64_t *bytes_r)
   return 0;
 }
 
+/* "N%" in upstream's tenths of a percent: trunc (10 * N), computed in
+ * floating point as upstream does (Int64.of_float (10. *. N)), so that
+ * "33.33%" is 333 and "0.7%" is 7.
+ */
 static int
-parse_percent (const char *str, double *percent_r)
+parse_percent (const char *str, int64_t *permille_r)
 {
   size_t len = strlen (str);
   char *end;
   double v;
 
-  if (len < 2 || str[len-1] != '%' || !isdigit ((unsigned char) str[0]))
+  if (len < 2 || str[len-1] != '%' ||
+      (!isdigit ((unsigned char) str[0]) && str[0] != '.'))
     return -1;
   errno = 0;
   v = strtod (str, &end);
@@ -91,7 +96,10 @@ parse_percent (const char *str, double *percent_r)
   for (const char *p = str; p < end; ++p)
     if (!isdigit ((unsigned char) *p) && *p != '.')
       return -1;
-  *percent_r = v;
+  v *= 10.0;
+  if (v >= 9.2e18)
+    return -1;
+  *permille_r = (int64_t) v;
   return 0;
 }
 
@@ -99,32 +107,55 @@ int
 gk_parse_resize (const char *str, struct gk_resize_spec *spec)
 {
   int sign = 0;
+  int64_t permille;
   double v;
 
   if (*str == '+' || *str == '-') {
     sign = *str == '+' ? 1 : -1;
     str++;
   }
-  if (parse_percent (str, &v) == 0) {
+  if (parse_percent (str, &permille) == 0) {
     spec->kind = sign ? GK_RESIZE_RELATIVE_PERCENT : GK_RESIZE_PERCENT;
-    spec->percent = sign ? sign * v : v;
+    spec->permille = sign < 0 ? -permille : permille;
     spec->bytes = 0;
     return 0;
   }
   if (parse_unsigned_size (str, &v) == 0) {
+    /* Truncated, as upstream's Int64.of_float. */
     spec->kind = sign ? GK_RESIZE_RELATIVE : GK_RESIZE_ABSOLUTE;
-    spec->bytes = llround (v) * (sign ? sign : 1);
-    spec->percent = 0;
+    spec->bytes = (int64_t) v * (sign ? sign : 1);
+    spec->permille = 0;
     return 0;
   }
   return -1;
+}
+
+/* OLD * PERMILLE / 1000, truncated, exactly and without overflow: with
+ * OLD = 1000q + r and PERMILLE = 1000a + b (r, b < 1000), it is
+ * q * PERMILLE + r * a + r * b / 1000.  Returns -1 above INT64_MAX.
+ */
+static int
+permille_of (uint64_t old, uint64_t permille, uint64_t *r)
+{
+  uint64_t q = old / 1000, rem = old % 1000;
+  uint64_t a = permille / 1000, b = permille % 1000, v;
+
+  if (permille > (uint64_t) INT64_MAX ||
+      (permille != 0 && q > (uint64_t) INT64_MAX / permille))
+    return -1;
+  /* q * permille <= INT64_MAX, and the rest is below PERMILLE. */
+  v = q * permille + rem * a + rem * b / 1000;
+  if (v > (uint64_t) INT64_MAX)
+    return -1;
+  *r = v;
+  return 0;
 }
 
 int
 gk_resize_apply (const struct gk_resize_spec *spec, uint64_t old_size,
                  uint64_t *new_size_r)
 {
-  double r;
+  uint64_t part;
 
   switch (spec->kind) {
   case GK_RESIZE_ABSOLUTE:
@@ -149,18 +180,28 @@ gk_resize_apply (const struct gk_resize_spec *spec, uint64_t old_size,
     }
     return 0;
   case GK_RESIZE_PERCENT:
-    r = (double) old_size * spec->percent / 100.0;
-    break;
+    if (spec->permille < 0)
+      return -1;
+    return permille_of (old_size, spec->permille, new_size_r);
   case GK_RESIZE_RELATIVE_PERCENT:
-    r = (double) old_size + (double) old_size * spec->percent / 100.0;
-    break;
-  default:
-    return -1;
+    /* "+N%" adds the truncated share, "-N%" takes it away. */
+    if (permille_of (old_size, spec->permille < 0 ?
+                     -(uint64_t) spec->permille : (uint64_t) spec->permille,
+                     &part) == -1)
+      return -1;
+    if (spec->permille >= 0) {
+      if (old_size > (uint64_t) INT64_MAX - part)
+        return -1;
+      *new_size_r = old_size + part;
+    }
+    else {
+      if (part > old_size || old_size - part > (uint64_t) INT64_MAX)
+        return -1;
+      *new_size_r = old_size - part;
+    }
+    return 0;
   }
-  if (!(r >= 0 && r < 9.2e18))  /* also NaN */
-    return -1;
-  *new_size_r = (uint64_t) llround (r);
-  return 0;
+  return -1;
 }
 
 /* Upstream computes each level from the truncated previous level, so

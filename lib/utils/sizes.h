@@ -24,14 +24,20 @@ enum gk_resize_kind {
 struct gk_resize_spec {
   enum gk_resize_kind kind;
   int64_t bytes;          /* ABSOLUTE, RELATIVE */
-  double percent;         /* PERCENT, RELATIVE_PERCENT (signed) */
+  int64_t permille;       /* PERCENT, RELATIVE_PERCENT (signed) */
 };
 
-/* Returns 0, or -1 if STR is malformed. */
+/* Returns 0, or -1 if STR is malformed.  As upstream's parse_resize:
+ * a size with a fraction of a byte is truncated ("1.1M" is 1153433),
+ * and a percentage is kept in tenths of a percent, truncated ("33.33%"
+ * is 333, "0.05%" is 0).
+ */
 extern int gk_parse_resize (const char *str, struct gk_resize_spec *spec_r);
 
-/* The new size for a resize spec.  Returns 0, or -1 when the result
- * would be negative or overflow.
+/* The new size for a resize spec.  Percentages are upstream's integer
+ * arithmetic: OLD * PERMILLE / 1000, truncated ("+10%" adds that to
+ * OLD, "-10%" takes it away).  Returns 0, or -1 when the result would be
+ * negative or overflow.
  */
 extern int gk_resize_apply (const struct gk_resize_spec *spec,
                             uint64_t old_size, uint64_t *new_size_r);

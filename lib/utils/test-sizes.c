@@ -76,7 +76,7 @@ test_parse_size (void)
 
 static void
 resize_is (const char *str, enum gk_resize_kind kind, int64_t bytes,
-           double percent)
+           int64_t permille)
 {
   struct gk_resize_spec spec = { .kind = -1 };
   int r = gk_parse_resize (str, &spec);
@@ -85,10 +85,10 @@ resize_is (const char *str, enum gk_resize_kind kind, int64_t bytes,
   if (good && (kind == GK_RESIZE_ABSOLUTE || kind == GK_RESIZE_RELATIVE))
     good = spec.bytes == bytes;
   else if (good)
-    good = spec.percent == percent;
+    good = spec.permille == permille;
   if (!ok (good, "resize \"%s\" parses", str))
-    printf ("#   got: r=%d kind=%d bytes=%" PRIi64 " percent=%g\n",
-            r, (int) spec.kind, spec.bytes, spec.percent);
+    printf ("#   got: r=%d kind=%d bytes=%" PRIi64 " permille=%" PRIi64
+            "\n", r, (int) spec.kind, spec.bytes, spec.permille);
 }
 
 static void
@@ -126,14 +126,26 @@ apply_is (const char *str, uint64_t old_size, int64_t expected)
 static void
 test_parse_resize (void)
 {
-  resize_is ("+10%", GK_RESIZE_RELATIVE_PERCENT, 0, 10);
-  resize_is ("-10%", GK_RESIZE_RELATIVE_PERCENT, 0, -10);
-  resize_is ("50%", GK_RESIZE_PERCENT, 0, 50);
-  resize_is ("12.5%", GK_RESIZE_PERCENT, 0, 12.5);
+  /* Percentages in upstream's tenths of a percent, truncated. */
+  resize_is ("+10%", GK_RESIZE_RELATIVE_PERCENT, 0, 100);
+  resize_is ("-10%", GK_RESIZE_RELATIVE_PERCENT, 0, -100);
+  resize_is ("50%", GK_RESIZE_PERCENT, 0, 500);
+  resize_is ("12.5%", GK_RESIZE_PERCENT, 0, 125);
+  resize_is ("33.33%", GK_RESIZE_PERCENT, 0, 333);
+  resize_is ("-33.39%", GK_RESIZE_RELATIVE_PERCENT, 0, -333);
+  resize_is ("0.05%", GK_RESIZE_PERCENT, 0, 0);
+  /* 10 * 0.7 is 7.000000000000001 in floating point, as upstream. */
+  resize_is ("0.7%", GK_RESIZE_PERCENT, 0, 7);
+  resize_is (".5%", GK_RESIZE_PERCENT, 0, 5);
   resize_is ("+1G", GK_RESIZE_RELATIVE, (int64_t) GiB, 0);
   resize_is ("-500M", GK_RESIZE_RELATIVE, -(int64_t) (500 * MiB), 0);
   resize_is ("10G", GK_RESIZE_ABSOLUTE, (int64_t) (10 * GiB), 0);
   resize_is ("4096", GK_RESIZE_ABSOLUTE, 4096, 0);
+  /* A fraction of a byte is truncated (upstream's Int64.of_float):
+   * 1.1M is 1153433.6 bytes.
+   */
+  resize_is ("1.1M", GK_RESIZE_ABSOLUTE, 1153433, 0);
+  resize_is ("-1.1M", GK_RESIZE_RELATIVE, -1153433, 0);
 
   resize_bad ("");
   resize_bad ("+");
@@ -148,6 +160,10 @@ test_parse_resize (void)
   resize_bad ("x%");
   resize_bad ("+ 1G");
   resize_bad ("-0x10%");
+  resize_bad (".%");
+  resize_bad ("1.2.3%");
+  resize_bad ("1e3%");
+  resize_bad ("999999999999999999%");
 
   apply_is ("10G", 5 * GiB, (int64_t) (10 * GiB));
   apply_is ("+1G", 5 * GiB, (int64_t) (6 * GiB));
@@ -159,6 +175,31 @@ test_parse_resize (void)
   apply_is ("-100%", 1000, 0);
   apply_is ("-2G", GiB, -1);
   apply_is ("-200%", 1000, -1);
+  /* Upstream: OLD * trunc (10 * N) / 1000, truncated. */
+  apply_is ("33.33%", 512 * MiB, 178778013);
+  apply_is ("0.1%", 512 * MiB, 536870);
+  apply_is ("+0.1%", 512 * MiB, 512 * MiB + 536870);
+  apply_is ("-0.1%", 512 * MiB, 512 * MiB - 536870);
+  apply_is ("+10%", 512 * MiB + 5, 590558008);
+  apply_is ("-10%", 999, 900);
+  apply_is ("0.05%", 512 * MiB, 0);
+  apply_is ("0.1%", 999, 0);
+  /* Exact at the limits: UINT64_MAX * 500 / 1000 is INT64_MAX.5. */
+  apply_is ("50%", UINT64_MAX, INT64_MAX);
+  apply_is ("100%", (uint64_t) INT64_MAX, INT64_MAX);
+  apply_is ("100%", (uint64_t) INT64_MAX + 1, -1);
+  apply_is ("100.1%", (uint64_t) INT64_MAX, -1);
+  apply_is ("+0%", (uint64_t) INT64_MAX, INT64_MAX);
+  apply_is ("+0.1%", (uint64_t) INT64_MAX, -1);
+  apply_is ("-0.1%", UINT64_MAX, -1);
+  apply_is ("-50%", UINT64_MAX - 1, INT64_MAX);
+  apply_is ("-50%", UINT64_MAX, -1);
+  apply_is ("900000000000000000%", 1000, 9000000000000000000);
+  apply_is ("900000000000000000%", 1001, 9009000000000000000);
+  apply_is ("900000000000000000%", 1100, -1);
+  apply_is ("900000000000000000%", 0, 0);
+  apply_is ("+900000000000000000%", 1000, 9000000000000001000);
+  apply_is ("+900000000000000000%", 1025, -1);
 
   /* Huge partitions (issue 8): relative sizes were added as signed
    * 64-bit numbers, which overflowed (undefined behaviour) for sizes
