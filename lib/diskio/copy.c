@@ -430,6 +430,18 @@ poll_both (struct copy *c)
   return 0;
 }
 
+/* For tests only: GUESTKIT_TEST_COPY_DELAY_MS=N sleeps N ms in every
+ * turn of the copy loop, so that a test can interrupt the copy of a
+ * small image at a known point (resize/test-virt-resize-safety.sh).
+ */
+static unsigned
+test_delay_ms (void)
+{
+  const char *s = getenv ("GUESTKIT_TEST_COPY_DELAY_MS");
+
+  return s ? (unsigned) strtoul (s, NULL, 10) : 0;
+}
+
 static bool
 busy (struct copy *c)
 {
@@ -448,6 +460,7 @@ gk_image_copy (struct gk_image *src, uint64_t src_offset,
 {
   CLEANUP_FREE struct copy *c = xcalloc (1, sizeof *c);
   uint64_t reported_done = 0;
+  unsigned delay_ms = test_delay_ms ();
   int ret = 0;
 
   if (stats)
@@ -467,6 +480,8 @@ gk_image_copy (struct gk_image *src, uint64_t src_offset,
     c->slots[i].buf = xmalloc (CHUNK);
 
   for (;;) {
+    if (delay_ms)
+      usleep (delay_ms * 1000);
     issue_more (c);
     for (size_t i = 0; i < NSLOTS; ++i) {
       struct slot *s = &c->slots[i];

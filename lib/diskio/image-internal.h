@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <libnbd.h>
 
@@ -26,6 +27,8 @@ struct gk_image {
   char *path;
   char *format;
   char *errfile;                /* qemu-nbd's stderr */
+  char *pidfile;                /* qemu-nbd's pid, written by its shell */
+  pid_t pid;                    /* qemu-nbd, 0 if unknown */
   uint64_t size;
   size_t max_request;
   bool writable;

@@ -31,6 +31,7 @@
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
+#include "utils/tmpfiles.h"
 
 /* One line for a failed request: what we did, libnbd's reason, and
  * what qemu-nbd said, if anything.
@@ -54,14 +55,39 @@ gk_image_report_error (struct gk_image *disk, const char *what, int err)
 static void
 free_disk (struct gk_image *disk)
 {
+  if (disk->pid > 0)
+    gk_interrupt_remove_child (disk->pid);
   if (disk->nbd)
     nbd_close (disk->nbd);      /* waits for qemu-nbd to exit */
   if (disk->errfile)
     unlink (disk->errfile);
+  if (disk->pidfile)
+    unlink (disk->pidfile);
   free (disk->errfile);
+  free (disk->pidfile);
   free (disk->path);
   free (disk->format);
   free (disk);
+}
+
+/* An interruption stops qemu-nbd and reaps it (utils/tmpfiles.h)
+ * before the tool makes its output invalid: no write of ours can land
+ * after that.  Closing our end of the socket first lets qemu-nbd
+ * finish cleanly (a qcow2's metadata is written) instead of blocking on
+ * a reply nobody reads.
+ */
+static void
+register_child (struct gk_image *disk)
+{
+  CLEANUP_FREE char *text = gk_read_small_file (disk->pidfile);
+  int fd = nbd_aio_get_fd (disk->nbd);
+  long pid;
+  char end;
+
+  if (sscanf (text, "%ld%c", &pid, &end) == 2 && end == '\n' && pid > 1) {
+    disk->pid = pid;
+    gk_interrupt_add_child (disk->pid, fd);
+  }
 }
 
 struct gk_image *
@@ -82,6 +108,7 @@ gk_image_open (const char *path, const char *format, bool writable)
     return NULL;
   }
   disk->errfile = gk_qemu_errfile ("qemu-nbd");
+  disk->pidfile = gk_qemu_errfile ("qemu-nbd-pid");
 
   disk->nbd = nbd_create ();
   if (disk->nbd == NULL) {
@@ -95,8 +122,9 @@ gk_image_open (const char *path, const char *format, bool writable)
     return NULL;
   }
 
-  /* The shell only points stderr at our file: "exec" keeps the
-   * process, so LISTEN_PID set by libnbd still matches qemu-nbd.
+  /* The shell only points stderr at our file and says its pid: "exec"
+   * keeps the process, so LISTEN_PID set by libnbd still matches
+   * qemu-nbd, and the pid is qemu-nbd's (libnbd does not tell it).
    *
    * qemu-nbd allocates a buffer per request; with glibc's defaults a
    * multi-megabyte one is a fresh mmap, page-faulted and cleared every
@@ -106,13 +134,14 @@ gk_image_open (const char *path, const char *format, bool writable)
   argv[i++] = "/bin/sh";
   argv[i++] = "-c";
   argv[i++] =
-    "f=$1; shift; "
+    "f=$1; echo $$ >\"$2\"; shift 2; "
     "export GLIBC_TUNABLES=${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}"
     "glibc.malloc.mmap_threshold=33554432:"
     "glibc.malloc.trim_threshold=268435456; "
     "exec \"$@\" 2>\"$f\"";
   argv[i++] = "qemu-nbd";
   argv[i++] = disk->errfile;
+  argv[i++] = disk->pidfile;
   argv[i++] = QEMU_NBD;
   /* Always name the format: a probed raw image is refused writes to
    * sector 0, and probing untrusted images is unsafe.
@@ -150,6 +179,8 @@ gk_image_open (const char *path, const char *format, bool writable)
     free_disk (disk);
     return NULL;
   }
+
+  register_child (disk);
 
   r = nbd_get_size (disk->nbd);
   if (r == -1) {
