@@ -15,7 +15,9 @@
 #include "appliance/fs-features.h"
 #include "options/common.h"
 #include "diskio/image.h"
+#include "diskio/output.h"
 #include "diskio/qcow2-check.h"
+#include "diskio/same-image.h"
 #include "libvirt/domain-xml.h"
 #include "libvirt/domains.h"
 #include "options/options.h"
@@ -24,6 +26,7 @@
 #include "utils/machine-readable.h"
 #include "utils/messages.h"
 #include "utils/string-list.h"
+#include "utils/tmpfiles.h"
 #include "resize.h"
 
 static void __attribute__ ((noreturn))
@@ -289,6 +292,8 @@ main (int argc, char *argv[])
 
   gk_init_program ("virt-resize");
   parse_options (argc, argv, &o, &opts);
+  /* Upstream's words; the target is named once it is being written. */
+  gk_interrupt_message ("interrupted");
 
   nr_args = argc - optind;
   if (nr_args == 0 && gk_machine_readable && !o.domain)
@@ -312,8 +317,14 @@ main (int argc, char *argv[])
   }
   if (o.libvirt_uri && !o.domain)
     gk_error ("-c/--connect is only used with -d");
-  if (STREQ (o.infile, o.outfile))
-    gk_error ("you cannot use the same disk image for input and output");
+  /* Before anything is read or written: the target is not the source
+   * under another name (or a file the source reads through), and no
+   * one else writes it.  --dry-run writes nothing.
+   */
+  if (gk_image_same_file_check (o.infile, o.format, o.outfile) == -1)
+    exit (EXIT_FAILURE);
+  if (!o.dry_run && gk_output_claim (o.outfile) == -1)
+    exit (EXIT_FAILURE);
 
   gk_message ("Examining %s", o.infile);
   source_open (&src, &o);
@@ -351,6 +362,11 @@ main (int argc, char *argv[])
    */
   copy_from = plan.needs_shrink ? shrink_contents (&src, &o) : src.disk;
 
+  /* From here until it is complete, an interruption (INT, TERM, HUP)
+   * stops our qemu-nbd processes, leaves the target without a valid
+   * partition table (write.c), says so and exits 1.
+   */
+  gk_interrupt_message ("interrupted: %s is incomplete", o.outfile);
   dst = gk_image_open (o.outfile, o.output_format, true);
   if (dst == NULL)
     exit (EXIT_FAILURE);
@@ -358,11 +374,12 @@ main (int argc, char *argv[])
   if (copy_from != src.disk && gk_image_close (copy_from) == -1)
     exit (EXIT_FAILURE);
   source_close (&src);
-  if (gk_image_close (dst) == -1)
-    exit (EXIT_FAILURE);
+  write_table (&src, dst, &o, &plan);
 
   if (plan.needs_grow)
     expand_contents (&src, &o, &plan, o.output_format);
+  gk_output_forget_interrupt ();
+  gk_interrupt_message ("interrupted");
 
   if (!gk_quiet) {
     putchar ('\n');

@@ -4,6 +4,10 @@
  * copied through qemu-nbd, reading only what the source has allocated.
  * Nothing here needs the appliance: upstream's 8 KiB read/write loop
  * inside it was most of its run time.
+ *
+ * The target only looks like a disk once it is one: its old table is
+ * wiped first, the new one is written last (write_table), and if
+ * contents are grown after that, an interruption wipes it again.
  */
 #include <config.h>
 
@@ -13,11 +17,13 @@
 
 #include "diskio/copy.h"
 #include "diskio/image.h"
+#include "diskio/output.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
 #include "utils/progress.h"
 #include "utils/string-list.h"
+#include "utils/tmpfiles.h"
 #include "resize.h"
 
 static void
@@ -110,32 +116,35 @@ remake_swap (struct gk_image *dst, const struct partition *p)
     gk_error ("%s: %s", p->name, errmsg);
 }
 
+/* Whatever the target held before must not show through the gaps,
+ * and with --no-sparse every byte is allocated.  Its first and last MiB
+ * (where an old MBR or GPT lives) go first, flushed, so that an
+ * interruption from here on leaves no table that looks valid.
+ */
+static void
+wipe_target (struct gk_image *dst, const struct resize_options *o,
+             const struct plan *plan)
+{
+  const uint64_t edge = MAX_BOOTLOADER / 2;
+  const uint64_t size = plan->target_size;
+
+  if (gk_image_zero (dst, edge, 0, o->sparse) == -1 ||
+      gk_image_zero (dst, edge, size - edge, o->sparse) == -1 ||
+      gk_image_flush (dst) == -1 ||
+      gk_image_zero (dst, size - 2 * edge, edge, o->sparse) == -1)
+    exit (EXIT_FAILURE);
+}
+
 void
 write_target (struct source *src, struct gk_image *copy_from,
               struct gk_image *dst, const struct resize_options *o,
               const struct plan *plan)
 {
-  struct gk_ptable *table;
-  CLEANUP_FREE char *errmsg = NULL;
-
   gk_message ("Setting up initial partition table on %s", o->outfile);
 
-  /* Whatever the target held before must not show through the gaps,
-   * and with --no-sparse every byte is allocated.
-   */
-  if (gk_image_zero (dst, plan->target_size, 0, o->sparse) == -1)
-    exit (EXIT_FAILURE);
+  wipe_target (dst, o, plan);
   if (o->copy_boot_loader)
     copy_boot_loader (src, dst, o);
-
-  table = layout_table (src, plan);
-  if (gk_ptable_write (table, plan->target_size, gk_image_pwrite_fn, dst,
-                       &errmsg) == -1) {
-    gk_ptable_free (table);
-    gk_error ("%s: cannot write the partition table: %s", o->outfile,
-              errmsg);
-  }
-  gk_ptable_free (table);
 
   for (size_t i = 0; i < src->parts.len; ++i) {
     const struct partition *p = &src->parts.ptr[i];
@@ -161,4 +170,53 @@ write_target (struct source *src, struct gk_image *copy_from,
 
   if (gk_image_flush (dst) == -1)
     exit (EXIT_FAILURE);
+}
+
+/* The bytes that make the table valid: the MBR's entries and 0x55AA
+ * (the protective MBR's for GPT) and both GPT headers.
+ */
+static size_t
+table_ranges (const struct gk_ptable *table, uint64_t target_size,
+              struct gk_output_range ranges[3])
+{
+  const uint64_t ss = table->sector_size;
+  size_t n = 0;
+
+  ranges[n++] = (struct gk_output_range) { 446, 66 };
+  if (table->type == GK_PTABLE_GPT) {
+    ranges[n++] = (struct gk_output_range) { ss, ss };
+    ranges[n++] = (struct gk_output_range) { target_size - ss, ss };
+  }
+  return n;
+}
+
+void
+write_table (struct source *src, struct gk_image *dst,
+             const struct resize_options *o, const struct plan *plan)
+{
+  struct gk_ptable *table = layout_table (src, plan);
+  CLEANUP_FREE char *errmsg = NULL;
+  struct gk_output_range ranges[3];
+  size_t nr_ranges;
+
+  /* No interruption between a valid table and the means to undo it. */
+  gk_interrupt_hold ();
+  if (gk_ptable_write (table, plan->target_size, gk_image_pwrite_fn, dst,
+                       &errmsg) == -1) {
+    gk_ptable_free (table);
+    gk_error ("%s: cannot write the partition table: %s", o->outfile,
+              errmsg);
+  }
+  if (gk_image_close (dst) == -1)
+    exit (EXIT_FAILURE);
+  nr_ranges = table_ranges (table, plan->target_size, ranges);
+  gk_ptable_free (table);
+  /* The appliance grows contents next: until it is done the target is
+   * not finished, and an interruption wipes the table again.
+   */
+  if (plan->needs_grow &&
+      gk_output_zero_on_interrupt (o->outfile, o->output_format, ranges,
+                                   nr_ranges) == -1)
+    exit (EXIT_FAILURE);
+  gk_interrupt_release ();
 }
