@@ -91,15 +91,17 @@ EOF
 _gk_libvirtd_prepare ()
 {
   local d owner
+  # Not /run/guestkit-test-libvirtd.lock: older harnesses ran
+  # `libvirtd -d` holding that one, and the daemon kept it locked.
   (
-    flock 9
+    flock -w 60 9 || exit 1
     getent group kvm >/dev/null || groupadd -r kvm
     getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
     getent group libvirt >/dev/null || groupadd -r libvirt
     getent passwd libvirt-qemu >/dev/null ||
       useradd -r -g libvirt-qemu -G kvm -d /var/lib/libvirt \
               -s /usr/sbin/nologin libvirt-qemu
-  ) 9> /run/guestkit-test-libvirtd.lock || return 1
+  ) 9> /run/guestkit-test-libvirtd-users.lock || return 1
   for d in /run/gk-libvirtd.*; do
     [ -f "$d/owner" ] || continue
     owner="$(cat "$d/owner" 2>/dev/null)" || continue
