@@ -210,7 +210,9 @@ _gk_build_cached ()
     outs=("$tmpd/$name-$stamp.$ext")
     for e in "${also[@]}"; do outs+=("$tmpd/$name-$stamp.$e"); done
     echo "building $cache/$name-$stamp.$ext ..." >&2
-    "$@" "${outs[@]}" >&2 || exit $?
+    # Without the lock's descriptor: anything the builder leaves
+    # running must not keep the lock held.
+    "$@" "${outs[@]}" >&2 9>&- || exit $?
     for e in "${outs[@]}"; do
       if [ ! -f "$e" ]; then
         echo "cached_image: $* did not write $(basename "$e")" >&2
