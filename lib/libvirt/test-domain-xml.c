@@ -473,5 +473,5 @@ main (void)
   status = tap_done ();
 
   free (node_uri);
-  exit (status);
+  return status;                /* not exit: FILE's cleanup must run */
 }
