@@ -351,6 +351,34 @@ luks_image ()
     -- _gk_run_helper images/mkimage-luks
 }
 
+# dirty_image: print the path of a copy of multifs_image (raw) whose
+# free space (every filesystem, the swap body, the VG's free extents)
+# holds deleted non-zero bytes, for virt-sparsify; the swap has label
+# gkswap and UUID 5a7e5a7e-1111-2222-3333-444455556666.  Its companion
+# ${img%.img}.manifest lists "DEVICE<TAB>PATH<TAB>SHA256" of every file;
+# dirty_verify IMAGE FORMAT checks them (one read-only launch).
+dirty_image ()
+{
+  cached_image dirty.img --also manifest \
+    "$_gk_images/mkimage-dirty.c" "$_gk_images/mkimage-multifs.c" \
+    "$_gk_images/mkimage-common.h" "$_gk_images/mkimage-common.c" \
+    -- _gk_build_dirty
+}
+_gk_build_dirty ()
+{
+  local base
+  base="$(multifs_image)" || return $?
+  cp --sparse=always "$base" "$1" || return 1
+  _gk_run_helper images/mkimage-dirty "$1" "$2"
+}
+dirty_verify ()
+{
+  local img
+  img="$(dirty_image)" || return $?
+  _gk_run_helper images/mkimage-dirty --verify "$1" "$2" \
+    "${img%.img}.manifest"
+}
+
 # multifs_expected: the statvfs figures of every filesystem of
 # multifs_image, one line each:
 #   DEVICE bsize frsize blocks bfree bavail files ffree  (tab-separated)

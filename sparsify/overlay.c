@@ -1,0 +1,44 @@
+/* virt-sparsify: the one appliance launch of copy mode.
+ *
+ * The appliance sees only the qcow2 overlay, read-write with discard
+ * passed through: its writes and discards land in the overlay, and the
+ * source (the overlay's backing file) is never opened for writing.
+ */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "appliance/events.h"
+#include "appliance/handle.h"
+#include "appliance/luks.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "sparsify.h"
+
+void
+sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov)
+{
+  CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
+  struct release_result r = { 0 };
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  if (!gk_quiet)
+    gk_progress_attach (g);
+  gk_message ("Examine source disk");
+  /* cache=unsafe: the overlay is thrown away if anything fails, so
+   * flushes through the emulated disk would only cost time.
+   */
+  if (guestfs_add_drive_opts (g, ov->path,
+                              GUESTFS_ADD_DRIVE_OPTS_FORMAT, "qcow2",
+                              GUESTFS_ADD_DRIVE_OPTS_CACHEMODE, "unsafe",
+                              GUESTFS_ADD_DRIVE_OPTS_DISCARD, "enable",
+                              -1) == -1)
+    gk_error ("%s: %s", ov->path, guestfs_last_error (g));
+  if (gk_launch (g) == -1)
+    exit (EXIT_FAILURE);
+  if (gk_decrypt_luks (g, o->opts) == -1)
+    exit (EXIT_FAILURE);
+  if (release_free_space (g, o, false, NULL, NULL, &r) == -1)
+    exit (EXIT_FAILURE);
+  gk_guestfs_check (g, guestfs_shutdown (g), "shutdown");
+}

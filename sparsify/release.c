@@ -1,0 +1,447 @@
+/* virt-sparsify: releasing the space a guest does not use, inside the
+ * appliance.
+ *
+ * Upstream fills every filesystem with a file of zeroes and relies on
+ * qemu-img to notice them: every free byte crosses the emulated disk
+ * twice.  A discard costs nothing by comparison, and on the qcow2
+ * overlay of copy mode (or on the disk itself, in place) it leaves the
+ * range reading as zero and unallocated.  So: fstrim each filesystem,
+ * discard each volume group's free extents through a temporary LV, and
+ * discard the body of each swap device (its header, with the UUID and
+ * label, is put back).  Only a filesystem that cannot discard (ntfs-3g)
+ * is zero-filled, and only in copy mode, where the host-side copy turns
+ * the zeroes into holes; in place that would allocate what it should
+ * release, so it is only reported.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/string-list.h"
+#include "utils/tmpfiles.h"
+#include "sparsify.h"
+
+#define SWAP_HEADER 4096
+#define SWAP_MAGIC "SWAPSPACE2"
+
+struct release {
+  guestfs_h *g;
+  const struct sparsify_options *o;
+  bool in_place;
+  const char *(*name_of) (const char *dev, void *opaque);
+  void *opaque;
+  char **zeroes, **ignores;     /* canonical names */
+  bool *zero_used, *ignore_used;
+  struct release_result *r;
+};
+
+/* DEV as the user should read it: "/dev/sdb1 (disk2.img)" when several
+ * disks share the appliance.  Returns a static buffer.
+ */
+static const char *
+label (const struct release *rel, const char *dev)
+{
+  static char buf[4096];
+  const char *disk = rel->name_of ? rel->name_of (dev, rel->opaque) : NULL;
+
+  if (disk == NULL)
+    return dev;
+  snprintf (buf, sizeof buf, "%s (%s)", dev, disk);
+  return buf;
+}
+
+/* The names of --zero and --ignore, canonical as libguestfs lists
+ * filesystems ("sda1" and "/dev/vda1" are "/dev/sda1").  A name that is
+ * not a device (a VG) is kept as it is.
+ */
+static char **
+canonical_names (guestfs_h *g, const string_vector *names)
+{
+  char **ret = xcalloc (names->len + 1, sizeof *ret);
+
+  for (size_t i = 0; i < names->len; ++i) {
+    const char *name = names->ptr[i];
+    CLEANUP_FREE char *dev = NULL;
+    char *c;
+
+    dev = name[0] == '/' ? xstrdup (name) : xasprintf ("/dev/%s", name);
+    guestfs_push_error_handler (g, NULL, NULL);
+    c = guestfs_canonical_device_name (g, dev);
+    guestfs_pop_error_handler (g);
+    ret[i] = c ? c : xstrdup (name);
+  }
+  return ret;
+}
+
+static ssize_t
+find_name (char **list, const char *name)
+{
+  for (size_t i = 0; list[i]; ++i)
+    if (STREQ (list[i], name))
+      return (ssize_t) i;
+  return -1;
+}
+
+static bool
+is_ignored (struct release *rel, const char *name)
+{
+  ssize_t i = find_name (rel->ignores, name);
+
+  if (i < 0)
+    return false;
+  rel->ignore_used[i] = true;
+  return true;
+}
+
+/* VG names are compared as the user wrote them. */
+static bool
+is_ignored_vg (struct release *rel, const char *vg)
+{
+  bool found = false;
+
+  for (size_t i = 0; i < rel->o->ignores.len; ++i)
+    if (STREQ (rel->o->ignores.ptr[i], vg)) {
+      rel->ignore_used[i] = true;
+      found = true;
+    }
+  return found;
+}
+
+/* A read-only LV (lv_attr's second letter 'r') cannot be written. */
+static bool
+is_read_only_lv (guestfs_h *g, const char *dev)
+{
+  CLEANUP_FREE char *uuid = NULL;
+  struct guestfs_lvm_lv_list *lvs;
+  bool ro = false;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  if (guestfs_is_lv (g, dev) > 0)
+    uuid = guestfs_lvuuid (g, dev);
+  lvs = uuid ? guestfs_lvs_full (g) : NULL;
+  guestfs_pop_error_handler (g);
+  if (lvs == NULL)
+    return false;
+  for (size_t i = 0; i < lvs->len; ++i)
+    if (STREQLEN (lvs->val[i].lv_uuid, uuid, 32) &&
+        strlen (lvs->val[i].lv_attr) > 1 && lvs->val[i].lv_attr[1] == 'r')
+      ro = true;
+  guestfs_free_lvm_lv_list (lvs);
+  return ro;
+}
+
+/* Make the whole of DEV read as zero.  Discard where it is known to
+ * zero (copy mode: the overlay records a discard as zero clusters);
+ * otherwise write zeroes where the device is not already zero.
+ */
+static int
+zero_whole (struct release *rel, const char *dev)
+{
+  guestfs_h *g = rel->g;
+  int r = -1;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  if (!rel->in_place || guestfs_blkdiscardzeroes (g, dev) > 0)
+    r = guestfs_blkdiscard (g, dev);
+  guestfs_pop_error_handler (g);
+  if (r == 0)
+    return 0;
+  if (guestfs_zero_device (g, dev) == -1) {
+    gk_error_noexit ("%s: %s", label (rel, dev), guestfs_last_error (g));
+    return -1;
+  }
+  return 0;
+}
+
+/* Swap: keep the first page (signature, UUID, label, version) so the
+ * guest still finds its swap by UUID or label; release the rest.
+ */
+static int
+release_swap (struct release *rel, const char *dev)
+{
+  guestfs_h *g = rel->g;
+  CLEANUP_FREE char *header = NULL;
+  size_t size = 0;
+  int r;
+
+  gk_message ("Clearing Linux swap on %s", label (rel, dev));
+  header = guestfs_pread_device (g, dev, SWAP_HEADER, 0, &size);
+  if (header == NULL || size != SWAP_HEADER) {
+    gk_error_noexit ("%s: cannot read the swap header: %s",
+                     label (rel, dev), guestfs_last_error (g));
+    return -1;
+  }
+  /* An interruption between the two would leave a swap device the
+   * guest no longer recognises.
+   */
+  gk_interrupt_hold ();
+  if (zero_whole (rel, dev) == -1) {
+    gk_interrupt_release ();
+    return -1;
+  }
+  r = guestfs_pwrite_device (g, dev, header, SWAP_HEADER, 0);
+  gk_interrupt_release ();
+  if (r != SWAP_HEADER) {
+    gk_error_noexit ("%s: cannot write the swap header back: %s",
+                     label (rel, dev), guestfs_last_error (g));
+    return -1;
+  }
+  rel->r->filesystems++;
+  return 0;
+}
+
+static bool
+is_swap (guestfs_h *g, const char *dev)
+{
+  CLEANUP_FREE char *magic = NULL;
+  size_t size = 0;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  magic = guestfs_pread_device (g, dev, strlen (SWAP_MAGIC),
+                                SWAP_HEADER - strlen (SWAP_MAGIC), &size);
+  guestfs_pop_error_handler (g);
+  return magic && size == strlen (SWAP_MAGIC) &&
+         memcmp (magic, SWAP_MAGIC, size) == 0;
+}
+
+/* Upstream's skips, with its notes: a read-only btrfs snapshot, a
+ * filesystem that mounted read-only.
+ */
+static bool
+mounted_read_only (struct release *rel, const char *dev, const char *type)
+{
+  guestfs_h *g = rel->g;
+  bool ro = false;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  if (STREQ (type, "btrfs")) {
+    CLEANUP_FREE_STRING_LIST char **show =
+      guestfs_btrfs_subvolume_show (g, "/");
+
+    for (size_t i = 0; show && show[i] && show[i + 1]; i += 2)
+      if (STREQ (show[i], "Flags") && strstr (show[i + 1], "readonly"))
+        ro = true;
+    if (ro) {
+      guestfs_pop_error_handler (g);
+      gk_info ("Skipping %s, as it is a read-only btrfs snapshot.",
+               label (rel, dev));
+      return true;
+    }
+  }
+  {
+    struct guestfs_statvfs *sv = guestfs_statvfs (g, "/");
+
+    ro = sv && (sv->flag & ST_RDONLY);
+    guestfs_free_statvfs (sv);
+  }
+  guestfs_pop_error_handler (g);
+  if (ro)
+    gk_info ("Skipping %s, as it is a read-only device.", label (rel, dev));
+  return ro;
+}
+
+/* A mounted filesystem: fstrim, or the fallback. */
+static int
+release_mounted (struct release *rel, const char *dev, const char *type)
+{
+  guestfs_h *g = rel->g;
+  int r, err;
+
+  gk_message (rel->in_place ? "Trimming %s" : "Fill free space in %s with "
+              "zero", label (rel, dev));
+  guestfs_push_error_handler (g, NULL, NULL);
+  r = guestfs_fstrim (g, "/", -1);
+  err = guestfs_last_errno (g);
+  guestfs_pop_error_handler (g);
+  if (r == 0) {
+    rel->r->filesystems++;
+    return 0;
+  }
+  if (rel->in_place) {
+    if (err == ENOTSUP || err == EOPNOTSUPP || err == ENOTTY)
+      gk_warning ("fstrim operation is not supported on %s (%s).  Suppress "
+                  "this warning using ‘--ignore %s’, or use copying mode "
+                  "instead.", label (rel, dev), type, dev);
+    else
+      gk_warning ("%s: fstrim failed: %s", label (rel, dev),
+                  guestfs_last_error (g));
+    rel->r->skipped++;
+    return 0;
+  }
+  /* dm-crypt is opened without allow-discards, and zeroes written in
+   * it are stored encrypted, so nothing can be released there.
+   */
+  if (STRPREFIX (dev, "/dev/mapper/crypt")) {
+    gk_info ("%s is inside an encrypted volume: its free space cannot be "
+             "released.", label (rel, dev));
+    rel->r->skipped++;
+    return 0;
+  }
+  gk_info ("%s (%s) cannot discard: filling its free space with zeroes "
+           "instead (slower).", label (rel, dev), type);
+  if (guestfs_zero_free_space (g, "/") == -1) {
+    gk_error_noexit ("%s: %s", label (rel, dev), guestfs_last_error (g));
+    return -1;
+  }
+  rel->r->filesystems++;
+  rel->r->zero_filled++;
+  return 0;
+}
+
+static int
+release_filesystem (struct release *rel, const char *dev, const char *type)
+{
+  guestfs_h *g = rel->g;
+  ssize_t z;
+  int r = 0, m;
+
+  if (is_ignored (rel, dev))
+    return 0;
+  if (is_read_only_lv (g, dev)) {
+    gk_info ("Skipping %s, as it is a read-only device.", label (rel, dev));
+    rel->r->skipped++;
+    return 0;
+  }
+  z = find_name (rel->zeroes, dev);
+  if (z >= 0) {
+    rel->zero_used[z] = true;
+    gk_message ("Zeroing %s", label (rel, dev));
+    return zero_whole (rel, dev);
+  }
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  m = guestfs_mount (g, dev, "/");
+  guestfs_pop_error_handler (g);
+  if (m == 0) {
+    if (mounted_read_only (rel, dev, type))
+      rel->r->skipped++;
+    else
+      r = release_mounted (rel, dev, type);
+    guestfs_push_error_handler (g, NULL, NULL);
+    guestfs_umount_all (g);
+    guestfs_pop_error_handler (g);
+    return r;
+  }
+  if (is_swap (g, dev))
+    return release_swap (rel, dev);
+  return 0;
+}
+
+/* A volume group's free extents belong to no filesystem: a temporary
+ * LV over all of them is discarded, then removed.
+ */
+static int
+release_vg (struct release *rel, const char *vg)
+{
+  guestfs_h *g = rel->g;
+  CLEANUP_FREE char *lv = NULL;
+  char name[32];
+  int r, r2;
+
+  if (is_ignored_vg (rel, vg))
+    return 0;
+  snprintf (name, sizeof name, "gksparsify%ld", (long) getpid ());
+  gk_message (rel->in_place ? "Discard space in volgroup %s"
+                            : "Fill free space in volgroup %s with zero",
+              label (rel, vg));
+  /* Held until the temporary LV is gone: in place, an interruption
+   * must not leave it in the guest's VG.
+   */
+  gk_interrupt_hold ();
+  guestfs_push_error_handler (g, NULL, NULL);
+  r = guestfs_lvcreate_free (g, name, vg, 100);
+  guestfs_pop_error_handler (g);
+  if (r == -1) {                /* no free extents: nothing to do */
+    gk_interrupt_release ();
+    return 0;
+  }
+  lv = xasprintf ("/dev/%s/%s", vg, name);
+  r = zero_whole (rel, lv);
+  guestfs_sync (g);
+  r2 = guestfs_lvremove (g, lv);
+  gk_interrupt_release ();
+  if (r2 == -1) {
+    gk_error_noexit ("%s: cannot remove the temporary LV %s: %s",
+                     label (rel, vg), lv, guestfs_last_error (g));
+    return -1;
+  }
+  return r;
+}
+
+static int
+compare_strings (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static void
+warn_unused (char **names, const bool *used, const char *option)
+{
+  for (size_t i = 0; names[i]; ++i)
+    if (!used[i])
+      gk_warning ("%s %s: no such filesystem%s in the guest", option,
+                  names[i], STREQ (option, "--ignore")
+                            ? " or volume group" : "");
+}
+
+int
+release_free_space (guestfs_h *g, const struct sparsify_options *o,
+                    bool in_place,
+                    const char *(*name_of) (const char *dev, void *opaque),
+                    void *opaque, struct release_result *r)
+{
+  CLEANUP_FREE_STRING_LIST char **fses = NULL;
+  CLEANUP_FREE_STRING_LIST char **vgs = NULL;
+  CLEANUP_FREE_STRING_LIST char **zeroes = canonical_names (g, &o->zeroes);
+  CLEANUP_FREE_STRING_LIST char **ignores = canonical_names (g, &o->ignores);
+  CLEANUP_FREE bool *zero_used = xcalloc (o->zeroes.len + 1, sizeof (bool));
+  CLEANUP_FREE bool *ignore_used =
+    xcalloc (o->ignores.len + 1, sizeof (bool));
+  struct release rel = {
+    g, o, in_place, name_of, opaque, zeroes, ignores, zero_used,
+    ignore_used, r
+  };
+  size_t n;
+  int ret = 0;
+
+  fses = guestfs_list_filesystems (g);
+  if (fses == NULL) {
+    gk_error_noexit ("cannot list the filesystems: %s",
+                     guestfs_last_error (g));
+    return -1;
+  }
+  /* Pairs (device, type), in device order as upstream. */
+  n = gk_count_strings (fses) / 2;
+  {
+    struct pair { char *dev, *type; } *pairs = (struct pair *) fses;
+
+    qsort (pairs, n, sizeof *pairs, compare_strings);
+    for (size_t i = 0; i < n; ++i)
+      if (release_filesystem (&rel, pairs[i].dev, pairs[i].type) == -1)
+        ret = -1;
+  }
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  vgs = guestfs_vgs (g);
+  guestfs_pop_error_handler (g);
+  if (vgs) {
+    qsort (vgs, gk_count_strings (vgs), sizeof *vgs, compare_strings);
+    for (size_t i = 0; vgs[i]; ++i)
+      if (release_vg (&rel, vgs[i]) == -1)
+        ret = -1;
+  }
+  warn_unused (zeroes, zero_used, "--zero");
+  warn_unused (ignores, ignore_used, "--ignore");
+  if (guestfs_sync (g) == -1) {
+    gk_error_noexit ("sync: %s", guestfs_last_error (g));
+    ret = -1;
+  }
+  return ret;
+}
