@@ -6,11 +6,12 @@
 #   before anything is written, and the input is unchanged;
 # - an image another process writes (a live qemu-nbd, another guestkit
 #   tool) is refused before anything is written;
-# - an interrupted run (SIGINT, SIGTERM, SIGHUP) says "interrupted: OUT
-#   is incomplete", exits 1 and leaves a target without a valid
-#   partition table, no temporary file and no qemu-nbd behind; also
-#   when it is interrupted after the new table was written, while the
-#   appliance would be growing contents (MBR on raw, GPT on qcow2).
+# - an interrupted run (SIGINT, SIGTERM, SIGHUP, and ^C at a terminal:
+#   SIGINT to the process group) says "interrupted: OUT is incomplete",
+#   exits 1 and leaves a target without a valid partition table, no
+#   temporary file and no qemu-nbd behind; also when it is interrupted
+#   after the new table was written, while the appliance would be
+#   growing contents (MBR on raw, GPT on qcow2).
 #
 # No appliance runs: LIBGUESTFS_HV=/bin/false makes a launch fail, and
 # the one test of the appliance phase uses a "qemu" that only sleeps.
@@ -24,6 +25,7 @@ requires blkid -V
 requires mkfs.xfs -V
 requires qemu-nbd --version
 requires env --default-signal=INT true
+requires setsid --version
 
 test_tmpdir --private-tmpdir
 vr="$top_builddir/resize/virt-resize"
@@ -47,25 +49,19 @@ refused ()
   assert_no_leftovers "$TMPDIR"
 }
 
-# no_valid_table IMAGE [FORMAT]: neither sfdisk nor blkid sees a
-# partition table (a qcow2 is looked at through a raw copy).
+# no_valid_table IMAGE: neither sfdisk nor blkid sees a partition
+# table on the raw IMAGE.
 no_valid_table ()
 {
-  local img="$1"
-  if [ "${2:-raw}" != raw ]; then
-    qemu-img convert -f "$2" -O raw "$1" "$t/look.raw"
-    img="$t/look.raw"
-  fi
-  if sfdisk -d "$img" > /dev/null 2>&1; then
+  if sfdisk -d "$1" > /dev/null 2>&1; then
     echo "$0: $1 still has a valid partition table:" >&2
-    sfdisk -d "$img" >&2
+    sfdisk -d "$1" >&2
     return 1
   fi
-  if [ -n "$(blkid -p -o value -s PTTYPE "$img" 2>/dev/null)" ]; then
+  if [ -n "$(blkid -p -o value -s PTTYPE "$1" 2>/dev/null)" ]; then
     echo "$0: blkid sees a partition table on $1" >&2
     return 1
   fi
-  rm -f "$t/look.raw"
 }
 
 # procs_on DIR: processes (other than this shell's) whose command line
@@ -81,11 +77,12 @@ procs_on ()
   done
 }
 
-# wait_for FILE PATTERN: until a line of FILE matches PATTERN (20 s).
+# wait_for FILE PATTERN [SECONDS]: until a line of FILE matches
+# PATTERN (default: 20 s).
 wait_for ()
 {
   local i
-  for (( i = 0; i < 400; i++ )); do
+  for (( i = 0; i < ${3:-20} * 20; i++ )); do
     grep -q "$2" "$1" 2>/dev/null && return 0
     sleep 0.05
   done
@@ -187,21 +184,28 @@ assert_no_leftovers "$TMPDIR"
 # ---------------------------------------------------------------------
 # 3. Interrupted while copying, by each signal; the target had a valid
 # table before (the source's).  The first run is also the "other
-# guestkit tool" a second virt-resize must not write alongside.
+# guestkit tool" a second virt-resize must not write alongside.  The
+# last one is ^C at a terminal: SIGINT to the whole process group.
 
-for sig in INT TERM HUP; do
+for how in INT TERM HUP group; do
+  sig=$how
+  setsid=
+  if [ $how = group ]; then
+    sig=INT
+    setsid=setsid               # its own group, led by virt-resize
+  fi
   cp "$t/src.img" "$t/target.img"
   truncate -s 512M "$t/target.img"
   sfdisk -d "$t/target.img" > /dev/null
-  out="$t/$sig.out"
-  err="$t/$sig.err"
+  out="$t/$how.out"
+  err="$t/$how.err"
   # A background job of a script ignores SIGINT unless told otherwise.
-  GUESTKIT_TEST_COPY_DELAY_MS=100 env --default-signal=INT,QUIT \
+  GUESTKIT_TEST_COPY_DELAY_MS=100 $setsid env --default-signal=INT,QUIT \
     "$vr" --expand /dev/sda1 "$t/src.img" "$t/target.img" \
     > "$out" 2> "$err" &
   pid=$!
   wait_for "$out" "Copying /dev/sda1"
-  if [ $sig = INT ]; then
+  if [ $how = INT ]; then
     # Its own TMPDIR: the first run's is in use.
     mkdir -p "$t/tmp2"
     TMPDIR="$t/tmp2" refused \
@@ -209,12 +213,16 @@ for sig in INT TERM HUP; do
       --expand /dev/sda1 "$t/src.img" "$t/target.img"
   fi
   sleep 0.3
-  kill -$sig $pid
+  if [ $how = group ]; then
+    kill -INT -- -$pid
+  else
+    kill -$sig $pid
+  fi
   status=0
   wait $pid || status=$?
   cat "$err"
-  assert_eq "exit status after SIG$sig" 1 "$status"
-  assert_eq "stderr after SIG$sig" \
+  assert_eq "exit status after SIG$sig ($how)" 1 "$status"
+  assert_eq "stderr after SIG$sig ($how)" \
     "virt-resize: error: interrupted: $t/target.img is incomplete" \
     "$(cat "$err")"
   if grep -q "Resize operation completed" "$out"; then
@@ -224,7 +232,7 @@ for sig in INT TERM HUP; do
   no_valid_table "$t/target.img"
   # The handler stops and reaps its qemu-nbd processes before exiting.
   left="$(procs_on "$t")"
-  assert_eq "processes left after SIG$sig" "" "$left"
+  assert_eq "processes left after SIG$sig ($how)" "" "$left"
   assert_no_leftovers "$TMPDIR"
 done
 assert_eq "source after the signals" "$src_sum" "$(sha256_of "$t/src.img")"
@@ -243,12 +251,13 @@ exec sleep 120
 EOF
 chmod +x "$t/fake-qemu"
 cleanup_fn kill_pidfile "$t/fake-qemu.pids"
-qemu-img create -q -f qcow2 "$t/target.qcow2" 1G
+qemu-img create -q -f qcow2 "$t/target.qcow2" 600M
 LIBGUESTFS_HV="$t/fake-qemu" \
   "$vr" --expand /dev/sda1 "$t/gpt.img" "$t/target.qcow2" \
   > "$t/grow.out" 2> "$t/grow.err" &
 pid=$!
-wait_for "$t/fake-qemu.pids" .
+# libguestfs may have to build its appliance first (supermin).
+wait_for "$t/fake-qemu.pids" . 600
 sleep 0.3
 kill -TERM $pid
 status=0
@@ -257,8 +266,8 @@ cat "$t/grow.err"
 assert_eq "exit status when growing" 1 "$status"
 grep -q "^virt-resize: error: interrupted: $t/target.qcow2 is incomplete$" \
   "$t/grow.err"
-no_valid_table "$t/target.qcow2" qcow2
 qemu-img convert -f qcow2 -O raw "$t/target.qcow2" "$t/target.raw"
+no_valid_table "$t/target.raw"
 size=$(stat -c %s "$t/target.raw")
 for off in 1 $(( size / 512 - 1 )); do
   n="$(dd if="$t/target.raw" bs=512 skip=$off count=1 status=none |

@@ -26,10 +26,13 @@ exec_child (const struct gk_command *cmd, int out_fd)
   sigset_t none;
 
   /* Signals held back by the parent (gk_interrupt_hold) must reach
-   * the program: it is stopped with SIGTERM on interruption.
+   * the program: it is stopped with SIGTERM on interruption.  In a
+   * process group of its own, ^C at the terminal reaches only us, and
+   * our handler stops the program when it is safe.
    */
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
+  setpgid (0, 0);
   if (cmd->stderr_path)
     err = open (cmd->stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (null >= 0) {
