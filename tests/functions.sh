@@ -415,6 +415,15 @@ sha256_of ()
   sha256sum "$1" | cut -d' ' -f1
 }
 
+# file_stamp FILE: its size and its modification and change times to
+# the nanosecond.  Any write to FILE moves its change time, so an equal
+# stamp proves FILE was not written: cheap enough to check after every
+# case of a test, with one sha256_of at the end for the content.
+file_stamp ()
+{
+  stat -c '%s %.9Y %.9Z' -- "$1"
+}
+
 # test_tmpdir [--private-tmpdir] [VAR]: the test prologue.  Makes a
 # fresh directory for this test alone, sets VAR (default: t) to its
 # path, and removes it when the test exits.  With --private-tmpdir, also
