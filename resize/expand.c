@@ -259,4 +259,5 @@ expand_contents (struct source *src, const struct resize_options *o,
   gk_guestfs_check (g, guestfs_shutdown (g), "shutdown");
   if (drive.type == GK_DRIVE_FILE)
     sync_local_file (o->outfile);
+  gk_drive_free (&drive);
 }

@@ -187,18 +187,21 @@ gk_options_check_consumed (const struct gk_options *opts)
 }
 
 void
+gk_drive_free (struct gk_drive *d)
+{
+  free (d->arg);
+  free (d->format);
+  free (d->protocol);
+  gk_free_string_list (d->servers);
+  free (d->path);
+  free (d->username);
+}
+
+void
 gk_options_free (struct gk_options *opts)
 {
-  for (size_t i = 0; i < opts->drives.len; ++i) {
-    struct gk_drive *d = &opts->drives.ptr[i];
-
-    free (d->arg);
-    free (d->format);
-    free (d->protocol);
-    gk_free_string_list (d->servers);
-    free (d->path);
-    free (d->username);
-  }
+  for (size_t i = 0; i < opts->drives.len; ++i)
+    gk_drive_free (&opts->drives.ptr[i]);
   free (opts->drives.ptr);
   for (size_t i = 0; i < opts->keys.len; ++i) {
     free (opts->keys.ptr[i].id);

@@ -67,6 +67,9 @@ extern void gk_option_add (struct gk_options *opts, const char *arg);
 extern void gk_drive_init (struct gk_drive *d, const char *arg,
                            const char *format, const char *what);
 
+/* What gk_drive_init allocated (not D itself). */
+extern void gk_drive_free (struct gk_drive *d);
+
 /* -d NAME|UUID */
 extern void gk_option_domain (struct gk_options *opts, const char *arg);
 /* --format[=FMT]; NULL or "" or "auto" means autodetect. */
