@@ -437,7 +437,7 @@ file_stamp ()
 test_tmpdir ()
 {
   # Prefixed: a local named like the caller's VAR would hide it.
-  local _gk_private= _gk_var=t _gk_dir
+  local _gk_private='' _gk_var=t _gk_dir
   if [ "${1:-}" = --private-tmpdir ]; then
     _gk_private=1
     shift
