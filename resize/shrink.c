@@ -6,17 +6,16 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "appliance/events.h"
 #include "appliance/fs-features.h"
 #include "appliance/handle.h"
 #include "diskio/image.h"
+#include "diskio/overlay.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
@@ -24,42 +23,6 @@
 #include "utils/string-list.h"
 #include "utils/tmpfiles.h"
 #include "resize.h"
-
-/* The overlay's backing file is the source as qemu names it: an
- * absolute path, or the URI as given.
- */
-static char *
-make_overlay (const struct resize_options *o, const char *format)
-{
-  char *overlay = xasprintf ("%s/overlay.qcow2", gk_tmpdir ());
-  CLEANUP_FREE char *backing = NULL;
-  int status;
-  pid_t pid;
-
-  if (strstr (o->infile, "://") || o->infile[0] == '/')
-    backing = xstrdup (o->infile);
-  else {
-    backing = realpath (o->infile, NULL);
-    if (backing == NULL)
-      gk_error ("%s: %m", o->infile);
-  }
-  gk_tmpfile_register (overlay);
-  pid = fork ();
-  if (pid == -1)
-    gk_error ("fork: %m");
-  if (pid == 0) {
-    execl (QEMU_IMG, QEMU_IMG, "create", "-q", "-f", "qcow2", "-F", format,
-           "-b", backing, overlay, (char *) NULL);
-    _exit (127);
-  }
-  while (waitpid (pid, &status, 0) == -1)
-    if (errno != EINTR)
-      gk_error ("waitpid: %m");
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    gk_error ("%s: could not create a temporary overlay in %s", o->infile,
-              gk_tmpdir ());
-  return overlay;
-}
 
 static void
 shrink_one (guestfs_h *g, const struct partition *p)
@@ -113,10 +76,12 @@ shrink_contents (struct source *src, const struct resize_options *o)
 {
   CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
   const char *format = gk_image_format (src->disk);
-  CLEANUP_FREE char *overlay = make_overlay (o, format);
+  CLEANUP_FREE char *overlay = gk_overlay_create (o->infile, format, NULL);
   struct gk_features f;
   struct gk_image *disk;
 
+  if (overlay == NULL)
+    exit (EXIT_FAILURE);
   guestfs_push_error_handler (g, NULL, NULL);
   if (!gk_quiet)
     gk_progress_attach (g);
