@@ -266,19 +266,25 @@ copy_mode (struct sparsify_options *o)
   if (o->compress && STREQ (out_format, "raw"))
     gk_error ("--compress cannot be used for raw output.  Remove this "
               "option or use --convert qcow2.");
-  if (o->compress && STRNEQ (out_format, "qcow2"))
-    gk_error ("--compress needs qcow2 output (not %s)", out_format);
+  /* Other formats are left to qemu-img -c, as upstream does. */
+  if (o->compress && STREQ (o->compress, "zstd") &&
+      STRNEQ (out_format, "qcow2"))
+    gk_error ("--compress=zstd needs qcow2 output (not %s)", out_format);
   if (gk_image_same_file_check (o->indisk, format, o->outdisk) == -1)
     exit (EXIT_FAILURE);
   if (gk_output_claim (o->outdisk) == -1)
     exit (EXIT_FAILURE);
   virtual_size = sparsify_input_check (o->indisk, format);
+  /* From here an interruption removes what was made (the temporary
+   * output, the overlay) and says so.
+   */
+  gk_interrupt_message ("interrupted: %s was not written", o->outdisk);
   before = allocated_bytes (o->indisk);
   output_prepare (o, &out);
 
   overlay_create (o, format, virtual_size, &ov);
   sparsify_overlay (o, &ov);
-  output_write (o, &out, ov.path, out_format, virtual_size);
+  output_write (o, &out, ov.path, out_format);
 
   if (!gk_quiet) {
     uint64_t after = allocated_bytes (o->outdisk);

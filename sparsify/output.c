@@ -2,11 +2,14 @@
  *
  * After the appliance, the overlay reads as the sparsified disk: the
  * released ranges are qcow2 zero clusters, the rest comes from the
- * source.  Raw and qcow2 outputs are written by the block-status copy
- * engine (lib/diskio/copy.h), which never reads a zero or unallocated
- * extent and skips data blocks that are all zeroes, so only live data
- * crosses.  Compression and the other formats need qemu's format
- * drivers: those go through `qemu-img convert`.
+ * source.  `qemu-img convert` copies it: it reads only allocated
+ * extents, writes all-zero blocks as holes, and knows every output
+ * format, -o option and compression.  lib/diskio's block-status copy
+ * engine does the same through two qemu-nbd servers, and was measured
+ * against it here (2 cores, no KVM; 3 GiB raw image with 650 MiB of
+ * data; the same through a qcow2 overlay): qemu-img convert 0.4-2.7 s,
+ * the engine 4.1-7.4 s.  The socket round trips cost more than they
+ * save when both ends are local files, so the engine is not used.
  *
  * A regular-file OUTDISK is written under a temporary name beside it
  * and renamed into place when complete, so a failed or interrupted run
@@ -16,7 +19,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +26,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "diskio/copy.h"
-#include "diskio/image.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
-#include "utils/progress.h"
 #include "utils/string-list.h"
 #include "utils/tmpfiles.h"
 #include "sparsify.h"
@@ -72,52 +71,6 @@ output_prepare (const struct sparsify_options *o, struct output *out)
 }
 
 static void
-copy_progress (uint64_t done, uint64_t len, void *opaque)
-{
-  (void) opaque;
-  gk_progress_update (done, len);
-}
-
-/* qemu-img create -f FORMAT [-o OPTS] OUT SIZE, then the copy engine. */
-static void
-engine_copy (const struct sparsify_options *o, const struct output *out,
-             const char *overlay, const char *format, uint64_t size)
-{
-  CLEANUP_FREE char *sizestr = xasprintf ("%" PRIu64, size);
-  const char *argv[12];
-  size_t n = 0;
-  struct gk_image *src, *dst;
-  int r;
-
-  if (!out->device) {
-    argv[n++] = QEMU_IMG; argv[n++] = "create"; argv[n++] = "-q";
-    argv[n++] = "-f"; argv[n++] = format;
-    if (o->qemu_opts) { argv[n++] = "-o"; argv[n++] = o->qemu_opts; }
-    argv[n++] = out->path; argv[n++] = sizestr; argv[n] = NULL;
-    if (run_qemu_img ("qemu-img create", argv) == -1)
-      exit (EXIT_FAILURE);
-  }
-  src = gk_image_open (overlay, "qcow2", false);
-  if (src == NULL)
-    exit (EXIT_FAILURE);
-  dst = gk_image_open (out->path, format, true);
-  if (dst == NULL)
-    exit (EXIT_FAILURE);
-  if (gk_image_size (dst) < size)
-    gk_error ("%s: the output device is smaller than the disk", o->outdisk);
-  gk_progress_reset ();
-  r = gk_image_copy (src, 0, dst, 0, size, true, copy_progress, NULL, NULL);
-  if (r == 0)
-    gk_progress_finish ();
-  gk_image_close (src);
-  if (gk_image_close (dst) == -1 || r == -1)
-    exit (EXIT_FAILURE);
-}
-
-/* qemu-img convert, for compression and the formats the engine does
- * not write.
- */
-static void
 qemu_convert (const struct sparsify_options *o, const struct output *out,
               const char *overlay, const char *format)
 {
@@ -145,14 +98,10 @@ qemu_convert (const struct sparsify_options *o, const struct output *out,
 
 void
 output_write (const struct sparsify_options *o, const struct output *out,
-              const char *overlay, const char *format, uint64_t size)
+              const char *overlay, const char *format)
 {
   gk_message ("Copy to destination and make sparse");
-  gk_interrupt_message ("interrupted: %s was not written", o->outdisk);
-  if (!o->compress && (STREQ (format, "raw") || STREQ (format, "qcow2")))
-    engine_copy (o, out, overlay, format, size);
-  else
-    qemu_convert (o, out, overlay, format);
+  qemu_convert (o, out, overlay, format);
 
   if (!out->device) {
     gk_interrupt_hold ();

@@ -5,7 +5,8 @@
  *   copy mode   tmp.c (where the overlay goes, is there room) →
  *               overlay.c (a qcow2 overlay protects the source) →
  *               release.c in one appliance (free space discarded) →
- *               output.c (the overlay copied sparse on the host)
+ *               output.c (the overlay copied sparse on the host by
+ *               qemu-img convert)
  *   --in-place  in-place.c (the disks themselves, release.c again)
  *
  * release.c is the heart of both: it makes every byte the guest does
@@ -113,10 +114,10 @@ struct output {
  */
 extern void output_prepare (const struct sparsify_options *o,
                             struct output *out);
-/* Copy the overlay (SIZE bytes) to OUTDISK in FORMAT, sparse. */
+/* Copy the overlay to OUTDISK in FORMAT, sparse. */
 extern void output_write (const struct sparsify_options *o,
                           const struct output *out, const char *overlay,
-                          const char *format, uint64_t size);
+                          const char *format);
 
 /* tmp.c: run qemu-img (ARGV); on failure report "WHAT: its reason"
  * and return -1.

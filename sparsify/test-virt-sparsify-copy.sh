@@ -1,0 +1,72 @@
+#!/bin/bash
+# Copy mode on the dirty image (ext4, xfs, btrfs, vfat, ntfs, swap and
+# an LVM VG, every free byte allocated and non-zero): the output holds
+# the live data and little else, every file is intact, the swap keeps
+# its UUID and label, and the input is not changed.  Then --convert
+# qcow2 --compress=zstd gives the same disk, compressed.
+# Appliance launches: 3 (sparsify, verify, sparsify again).
+source "$srcdir/../tests/functions.sh"
+set -e
+requires_appliance
+requires qemu-img --version
+requires sfdisk --version
+
+img="$(dirty_image)" || exit $?
+base="$(multifs_image)" || exit $?
+test_tmpdir --private-tmpdir
+vs="$top_builddir/sparsify/virt-sparsify"
+MiB=$((1024 * 1024))
+
+in_sum="$(sha256_of "$img")"
+alloc () { echo $(( $(stat -c %b "$1") * 512 )); }
+# Live data: the clean image the dirty one was made from.
+live="$(alloc "$base")"
+dirty="$(alloc "$img")"
+echo "live data $live bytes, dirty image $dirty bytes allocated"
+# Else the test would prove nothing.
+[ "$dirty" -gt $((live * 2)) ]
+
+"$vs" --machine-readable="file:$t/mr" "$img" "$t/out.img" > "$t/log"
+cat "$t/log"
+
+# Upstream's messages, in order.
+grep -v '^[0-9]*/[0-9]*$' "$t/log" | sed -n 's/^\[ *[0-9.]*\] //p' > "$t/steps"
+head -2 "$t/steps" | tr '\n' '|' | grep -qx \
+  "Create overlay file in $TMPDIR to protect source disk|Examine source disk|"
+grep -qx 'Fill free space in /dev/sda1 with zero' "$t/steps"
+grep -qx 'Fill free space in /dev/gktestvg/lvxfs with zero' "$t/steps"
+grep -qx 'Clearing Linux swap on /dev/sda6' "$t/steps"
+grep -qx 'Fill free space in volgroup gktestvg with zero' "$t/steps"
+assert_eq "last step" "Copy to destination and make sparse" \
+  "$(tail -1 "$t/steps")"
+grep -q '^virt-sparsify: Sparsify operation completed with no errors.$' \
+  "$t/log"
+grep -q '^virt-sparsify: Before deleting the old disk, carefully check' \
+  "$t/log"
+# Machine-readable: every message as JSON, and the reclaimed figures.
+grep -q '^{ "message": "Examine source disk", "timestamp": ".*", "type": "message" }$' "$t/mr"
+grep -q '"allocated-after": ' "$t/mr"
+
+out="$(alloc "$t/out.img")"
+echo "output $out bytes allocated"
+[ "$out" -le $(( live * 11 / 10 + 4 * MiB )) ]
+assert_eq "input unchanged" "$in_sum" "$(sha256_of "$img")"
+assert_eq "output size" "$(stat -c %s "$img")" "$(stat -c %s "$t/out.img")"
+assert_no_leftovers "$TMPDIR"
+
+# The swap header (signature, UUID, label) is the input's.
+swap_start="$(sfdisk -d "$img" | sed -n 's|.*6 : start= *\([0-9]*\),.*|\1|p')"
+for f in "$img" "$t/out.img"; do
+  dd if="$f" bs=512 skip="$swap_start" count=8 status=none | sha256sum
+done | uniq | wc -l | grep -qx 1
+dd if="$t/out.img" bs=512 skip="$swap_start" count=8 status=none |
+  grep -qa gkswap
+
+dirty_verify "$t/out.img" raw
+
+# qcow2, compressed with zstd: the same disk.
+"$vs" -q --convert qcow2 --compress=zstd "$img" "$t/out.qcow2"
+qemu-img info "$t/out.qcow2" | grep -q 'compression type: zstd'
+qemu-img compare -q "$t/out.img" "$t/out.qcow2"
+[ "$(alloc "$t/out.qcow2")" -le "$out" ]
+assert_no_leftovers "$TMPDIR"
