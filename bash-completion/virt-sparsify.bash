@@ -35,7 +35,8 @@ _guestkit_virt_sparsify_values ()
       fi ;;
     --zero|--ignore)
       parts=()
-      [ -n "$disk" ] && mapfile -t parts < <(_guestkit_sparsify_partitions "$disk")
+      [ -n "$disk" ] &&
+        mapfile -t parts < <(_guestkit_sparsify_partitions "$disk")
       _guestkit_reply "${parts[@]}" ;;
     -o) _guestkit_reply ;;
     *) return 1 ;;

@@ -64,12 +64,19 @@ static const char *
 name_of (const char *dev, void *opaque)
 {
   const struct group *grp = opaque;
+  const char *letter;
   size_t i;
 
-  if (grp->n < 2 || !STRPREFIX (dev, "/dev/sd") || dev[7] < 'a' ||
-      dev[7] > 'z')
+  /* LUKS mappings are named after their device (appliance/luks.c). */
+  if (STRPREFIX (dev, "/dev/mapper/cryptsd"))
+    letter = dev + 19;
+  else if (STRPREFIX (dev, "/dev/sd"))
+    letter = dev + 7;
+  else
     return NULL;
-  i = (size_t) (dev[7] - 'a');
+  if (grp->n < 2 || *letter < 'a' || *letter > 'z')
+    return NULL;
+  i = (size_t) (*letter - 'a');
   return i < grp->n ? grp->disks[i]->path : NULL;
 }
 

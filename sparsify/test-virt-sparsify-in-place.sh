@@ -44,7 +44,8 @@ grep -q "^\[ *[0-9.]*\] Trimming /dev/sda1$" "$t/log"
 grep -q "^\[ *[0-9.]*\] Clearing Linux swap on /dev/sda6" "$t/log"
 [ "$(grep -c '\] Discard space in volgroup gktestvg$' "$t/log")" -eq 2 ]
 grep -q "^\[ *[0-9.]*\] Trimming /dev/sda5 ($t/a.img)$" "$t/log"
-grep -q '^virt-sparsify: Sparsify in-place operation completed with no errors$' \
+grep -q \
+  '^virt-sparsify: Sparsify in-place operation completed with no errors$' \
   "$t/log"
 grep -q "^virt-sparsify: $t/a.img: allocated .* before, .* after.$" "$t/log"
 

@@ -26,7 +26,8 @@ status=0
 wait $pid || status=$?
 cat "$t/log" "$t/err"
 assert_eq "exit status" 1 "$status"
-assert_eq "error" "virt-sparsify: error: interrupted: $t/out.img was not written" \
+assert_eq "error" \
+  "virt-sparsify: error: interrupted: $t/out.img was not written" \
   "$(grep error: "$t/err")"
 [ ! -e "$t/out.img" ]
 assert_eq "files left" "" "$(ls -A "$t" | grep -v '^\(tmp\|log\|err\)$' || :)"
