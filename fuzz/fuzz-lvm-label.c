@@ -13,8 +13,9 @@
 
 #define PV_SIZE (1 << 20)
 
-/* Read the PV, request FAIL_AT failing; the requests made.  A failed
- * read of one metadata area is not an error when another is good.
+/* Read the PV, request FAIL_AT failing; the requests made.  A damaged
+ * metadata area is not an error when another is good; a failed read
+ * is.
  */
 static unsigned
 run (const uint8_t *data, size_t size, unsigned fail_at)
@@ -24,23 +25,34 @@ run (const uint8_t *data, size_t size, unsigned fail_at)
   struct gk_lvm_vg *vg = NULL;
   char *errmsg = NULL;
   unsigned requests;
+  int r;
 
-  if (gk_lvm_read_pv (fuzz_pread_fn, d, 0, d->m.size, &label, &vg,
-                      &errmsg) == 0) {
+  r = gk_lvm_read_pv (fuzz_pread_fn, d, 0, d->m.size, &label, &vg,
+                      &errmsg);
+  /* A failed read is an error whatever else is good. */
+  fuzz_check_failure (d, r, errmsg);
+  if (r == 0) {
     FUZZ_CHECK (errmsg == NULL);
     FUZZ_CHECK (strlen (label.pv_id) == 38);
     if (vg) {
+      const struct gk_lvm_pv *pv = gk_lvm_find_pv (vg, label.pv_id);
+
       fuzz_walk_vg (vg);
-      (void) gk_lvm_find_pv (vg, label.pv_id);
+      /* The PV's size holds its extents (saturating). */
+      if (pv && vg->extent_size &&
+          pv->pe_count <= UINT64_MAX / vg->extent_size &&
+          pv->pe_start <= UINT64_MAX - pv->pe_count * vg->extent_size)
+        FUZZ_CHECK (label.pv_size >=
+                    pv->pe_start + pv->pe_count * vg->extent_size);
+      if (pv && pv->dev_size)
+        FUZZ_CHECK (label.pv_size >= pv->dev_size);
       gk_lvm_vg_free (vg);
     }
+    else
+      FUZZ_CHECK (label.pv_size >= label.device_size);
   }
-  else {
+  else
     FUZZ_CHECK (errmsg != NULL && vg == NULL);
-    /* The label itself is the first read: nothing else can explain. */
-    if (fail_at == 1)
-      fuzz_check_failure (d, -1, errmsg);
-  }
   free (errmsg);
   requests = d->requests;
   fuzz_disk_free (d);

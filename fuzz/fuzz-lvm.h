@@ -11,21 +11,21 @@ static inline void
 fuzz_walk_vg (const struct gk_lvm_vg *vg)
 {
   FUZZ_CHECK (vg->name != NULL);
-  for (size_t i = 0; i < vg->nr_pvs; ++i) {
-    FUZZ_CHECK (vg->pvs[i].name != NULL);
-    if (vg->pvs[i].id)
-      FUZZ_CHECK (gk_lvm_find_pv (vg, vg->pvs[i].id) != NULL);
+  for (size_t i = 0; i < vg->pvs.len; ++i) {
+    FUZZ_CHECK (vg->pvs.ptr[i].name != NULL);
+    if (vg->pvs.ptr[i].id)
+      FUZZ_CHECK (gk_lvm_find_pv (vg, vg->pvs.ptr[i].id) != NULL);
   }
-  for (size_t i = 0; i < vg->nr_lvs; ++i) {
-    const struct gk_lvm_lv *lv = &vg->lvs[i];
+  for (size_t i = 0; i < vg->lvs.len; ++i) {
+    const struct gk_lvm_lv *lv = &vg->lvs.ptr[i];
 
     FUZZ_CHECK (lv->name != NULL && gk_lvm_find_lv (vg, lv->name) != NULL);
-    for (size_t j = 1; j < lv->nr_segments; ++j)
-      FUZZ_CHECK (lv->segments[j - 1].start_extent <=
-                  lv->segments[j].start_extent);
+    for (size_t j = 1; j < lv->segments.len; ++j)
+      FUZZ_CHECK (lv->segments.ptr[j - 1].start_extent <=
+                  lv->segments.ptr[j].start_extent);
     (void) gk_lvm_lv_size (vg, lv);
-    for (size_t j = 0; j < vg->nr_pvs; ++j) {
-      int64_t start = gk_lvm_lv_start (vg, lv, vg->pvs[j].name);
+    for (size_t j = 0; j < vg->pvs.len; ++j) {
+      int64_t start = gk_lvm_lv_start (vg, lv, vg->pvs.ptr[j].name);
       FUZZ_CHECK (start >= -1);
     }
   }

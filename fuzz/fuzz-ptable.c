@@ -23,14 +23,14 @@ check_table (const struct gk_ptable *t, uint64_t disk_size)
   FUZZ_CHECK (t->sector_size == 512 || t->sector_size == 4096);
   FUZZ_CHECK (t->first_usable <= t->last_usable);
   FUZZ_CHECK (t->last_usable <= disk_size);
-  for (size_t i = 0; i < t->nr_parts; ++i) {
-    const struct gk_partition *p = &t->parts[i];
+  for (size_t i = 0; i < t->parts.len; ++i) {
+    const struct gk_partition *p = &t->parts.ptr[i];
 
     FUZZ_CHECK (p->size > 0 && p->start % t->sector_size == 0 &&
                 p->size % t->sector_size == 0);
     FUZZ_CHECK (p->start <= disk_size && p->size <= disk_size - p->start);
     FUZZ_CHECK (p->name != NULL && fuzz_valid_utf8 (p->name));
-    FUZZ_CHECK (i == 0 || t->parts[i - 1].num < p->num);
+    FUZZ_CHECK (i == 0 || t->parts.ptr[i - 1].num < p->num);
   }
 }
 
@@ -76,11 +76,11 @@ round_trip (const struct gk_ptable *t, uint64_t disk_size)
     FUZZ_CHECK (t2->type == t->type && t2->sector_size == t->sector_size &&
                 t2->mbr_signature == t->mbr_signature &&
                 memcmp (t2->disk_guid, t->disk_guid, 16) == 0 &&
-                t2->nr_parts == t->nr_parts);
-    for (size_t i = 0; i < t->nr_parts; ++i)
-      if (!same_partition (&t->parts[i], &t2->parts[i])) {
-        print_partition ("read", &t->parts[i]);
-        print_partition ("written and read back", &t2->parts[i]);
+                t2->parts.len == t->parts.len);
+    for (size_t i = 0; i < t->parts.len; ++i)
+      if (!same_partition (&t->parts.ptr[i], &t2->parts.ptr[i])) {
+        print_partition ("read", &t->parts.ptr[i]);
+        print_partition ("written and read back", &t2->parts.ptr[i]);
         FUZZ_CHECK (!"the written table reads back equal");
       }
     gk_ptable_free (t2);

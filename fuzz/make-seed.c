@@ -219,8 +219,9 @@ synthetic_tables (const char *outdir)
       .logical = true, .name = "" },
   };
   struct gk_ptable mbr = { .type = GK_PTABLE_MBR, .sector_size = 512,
-                           .mbr_signature = 0x12345678, .nr_parts = 5,
-                           .parts = mbr_parts };
+                           .mbr_signature = 0x12345678,
+                           .parts = { .ptr = mbr_parts, .len = 5,
+                                      .cap = 5 } };
   struct gk_partition gpt_parts[] = {
     { .num = 1, .start = 8 * 512, .size = 8 * 512, .name = "EFI System",
       .type_guid = { 0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8, 0xd2, 0x11,
@@ -233,8 +234,10 @@ synthetic_tables (const char *outdir)
       .part_guid = { 4, 5, 6 }, .attributes = UINT64_C (1) << 60 },
   };
   struct gk_ptable gpt = { .type = GK_PTABLE_GPT, .sector_size = 512,
-                           .gpt_nr_entries = 4, .nr_parts = 2,
-                           .parts = gpt_parts, .disk_guid = { 9, 8, 7 } };
+                           .gpt_nr_entries = 4,
+                           .parts = { .ptr = gpt_parts, .len = 2,
+                                      .cap = 2 },
+                           .disk_guid = { 9, 8, 7 } };
 
   synthetic_table (mbr_dir, "synthetic-ebr-chain", &mbr, 64 * 1024);
   synthetic_table (gpt_dir, "synthetic-4-entries", &gpt, 24 * 1024);

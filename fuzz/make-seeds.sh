@@ -147,6 +147,14 @@ if [ "$(id -u)" = 0 ] && have losetup && have pvcreate && have vgcreate &&
                 "$make_seed" trim "$tmp/pv.img" 1048576 \
                              "$out/fuzz-lvm-label/pvcreate-vg"
                 "$make_seed" lvm-texts "$tmp/pv.img" "$out/fuzz-lvm-text"
+                # Shrunk as in a guest: a newer copy, the label as was.
+                if pvresize -q -y --setphysicalvolumesize 12m \
+                       --config "$conf" "$loop" >/dev/null 2>&1; then
+                    "$make_seed" trim "$tmp/pv.img" 1048576 \
+                                 "$out/fuzz-lvm-label/pvresize-shrunk"
+                    "$make_seed" trim "$tmp/pv.img" 1048576 \
+                                 "$out/fuzz-content/pvresize-shrunk"
+                fi
             fi
             vgremove -q -f --config "$conf" $vg >/dev/null 2>&1 || :
         fi

@@ -230,47 +230,44 @@ random_guid (uint8_t guid[16])
 }
 
 static int
-compare_num (const void *a, const void *b)
+compare_num (const struct gk_partition *a, const struct gk_partition *b)
 {
-  const struct gk_partition *pa = a, *pb = b;
-  return pa->num - pb->num;
+  return a->num - b->num;
 }
 
 struct gk_ptable *
 layout_table (const struct source *src, const struct plan *plan)
 {
   struct gk_ptable *t = xcalloc (1, sizeof *t);
-  size_t n = 0;
 
   *t = *src->table;
-  t->parts = xcalloc (src->parts.len + 1, sizeof *t->parts);
+  t->parts = (gk_partition_vector) empty_vector;
   for (size_t i = 0; i < src->parts.len; ++i) {
     const struct partition *p = &src->parts.ptr[i];
-    struct gk_partition *tp = &t->parts[n];
+    struct gk_partition tp;
 
     if (p->op == OP_DELETE)
       continue;
-    *tp = p->src;
-    tp->name = xstrdup (p->src.name ? p->src.name : "");
-    tp->num = p->target_num;
-    tp->start = p->target_start;
-    tp->size = p->target_size;
-    tp->ebr_gap = p->src.logical ? p->target_start - p->target_ebr : 0;
-    n++;
+    tp = p->src;
+    tp.name = xstrdup (p->src.name ? p->src.name : "");
+    tp.num = p->target_num;
+    tp.start = p->target_start;
+    tp.size = p->target_size;
+    tp.ebr_gap = p->src.logical ? p->target_start - p->target_ebr : 0;
+    gk_partition_vector_append (&t->parts, tp);
   }
   if (plan->extra_partition) {
-    struct gk_partition *tp = &t->parts[n++];
-
-    *tp = (struct gk_partition) {
+    struct gk_partition tp = {
       .num = plan->extra_num, .start = plan->extra_start,
       .size = plan->extra_size, .mbr_id = 0x83, .name = xstrdup (""),
     };
+
     /* What parted gives a new partition: "Linux filesystem data". */
     gk_guid_from_string ("0FC63DAF-8483-4772-8E79-3D69D8477DE4",
-                         tp->type_guid);
-    random_guid (tp->part_guid);
+                         tp.type_guid);
+    random_guid (tp.part_guid);
+    gk_partition_vector_append (&t->parts, tp);
   }
-  t->nr_parts = n;
-  qsort (t->parts, n, sizeof *t->parts, compare_num);
+  gk_partition_vector_sort (&t->parts, compare_num);
   return t;
 }

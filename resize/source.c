@@ -66,8 +66,8 @@ read_logical_volumes (struct source *src, const struct partition *p)
   if (vg == NULL)
     return;
 
-  for (size_t i = 0; i < vg->nr_lvs; ++i) {
-    const struct gk_lvm_lv *lv = &vg->lvs[i];
+  for (size_t i = 0; i < vg->lvs.len; ++i) {
+    const struct gk_lvm_lv *lv = &vg->lvs.ptr[i];
     struct logical_volume l = { 0 };
     const struct gk_lvm_pv *pv;
     int64_t start;
@@ -123,11 +123,11 @@ source_open (struct source *src, const struct resize_options *o)
     gk_error ("%s: %s", o->infile, errmsg);
   gk_debug ("partition table type: %s",
             gk_ptable_type_name (src->table->type));
-  if (src->table->nr_parts == 0)
+  if (src->table->parts.len == 0)
     gk_error ("the source disk has no partitions");
 
-  for (size_t i = 0; i < src->table->nr_parts; ++i) {
-    struct partition p = { .src = src->table->parts[i], .op = OP_COPY };
+  for (size_t i = 0; i < src->table->parts.len; ++i) {
+    struct partition p = { .src = src->table->parts.ptr[i], .op = OP_COPY };
 
     snprintf (p.name, sizeof p.name, "/dev/sda%d", p.src.num);
     if (!p.src.extended)

@@ -956,16 +956,17 @@ test_debian (void)
 
   /* The table write.c will write. */
   t = layout_table (&fx.src, &fx.plan);
-  if (is_u64 (t->nr_parts, 3, "the target table has 3 partitions")) {
-    is_int (t->parts[0].num, 1, "entry 0 is sda1");
-    is_sectors (&fx, t->parts[0].start, 2048, "sda1 start= 2048");
-    is_sectors (&fx, t->parts[0].size, 9954944, "sda1 size= 9954944");
-    ok (t->parts[0].bootable && t->parts[0].mbr_id == 0x83,
+  if (is_u64 (t->parts.len, 3, "the target table has 3 partitions")) {
+    is_int (t->parts.ptr[0].num, 1, "entry 0 is sda1");
+    is_sectors (&fx, t->parts.ptr[0].start, 2048, "sda1 start= 2048");
+    is_sectors (&fx, t->parts.ptr[0].size, 9954944, "sda1 size= 9954944");
+    ok (t->parts.ptr[0].bootable && t->parts.ptr[0].mbr_id == 0x83,
         "sda1 type=83, bootable");
-    ok (t->parts[1].num == 2 && t->parts[1].extended,
+    ok (t->parts.ptr[1].num == 2 && t->parts.ptr[1].extended,
         "entry 1 is the extended sda2");
-    ok (t->parts[2].num == 5 && t->parts[2].logical, "entry 2 is sda5");
-    is_sectors (&fx, t->parts[2].ebr_gap, 2048, "sda5 keeps its EBR gap");
+    ok (t->parts.ptr[2].num == 5 && t->parts.ptr[2].logical,
+        "entry 2 is sda5");
+    is_sectors (&fx, t->parts.ptr[2].ebr_gap, 2048, "sda5 keeps its EBR gap");
   }
   gk_ptable_free (t);
   fixture_free (&fx);

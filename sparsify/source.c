@@ -125,10 +125,10 @@ sparsify_input_vet (const char *indisk, const char *format,
 
     if (gk_ptable_read (gk_image_pread_fn, disk, size, &table,
                         &errmsg) == 0) {
-      for (size_t i = 0; i < table->nr_parts; ++i)
-        if (!table->parts[i].extended)
-          add_identities (disk, table->parts[i].start,
-                          table->parts[i].size, ids);
+      for (size_t i = 0; i < table->parts.len; ++i)
+        if (!table->parts.ptr[i].extended)
+          add_identities (disk, table->parts.ptr[i].start,
+                          table->parts.ptr[i].size, ids);
       gk_ptable_free (table);
     }
     else

@@ -14,6 +14,7 @@
 
 #include "ondisk/byteorder.h"
 #include "ondisk/content.h"
+#include "ondisk/lvm-label.h"
 #include "ondisk/reader.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
@@ -458,7 +459,9 @@ swap_header (const uint8_t *hdr, uint32_t pagesize, uint64_t length,
   set_label (c, hdr + 28, 16, false);
 }
 
-/* The label is in one of the first four sectors, and says which. */
+/* The label is in one of the first four sectors, and says which.  Its
+ * device size is only a first answer (see lvm_size).
+ */
 static bool
 probe_lvm (const uint8_t *head, struct gk_content *c)
 {
@@ -481,6 +484,55 @@ probe_lvm (const uint8_t *head, struct gk_content *c)
     return true;
   }
   return false;
+}
+
+/* The reader, watched: whether the disk failed us, as opposed to what
+ * it holds being damaged.
+ */
+struct watched {
+  gk_pread_fn pread;
+  void *opaque;
+  bool failed;
+};
+
+static int
+watched_pread (void *opaque, void *buf, size_t count, uint64_t offset,
+               char **errmsg)
+{
+  struct watched *w = opaque;
+  int r = w->pread (w->opaque, buf, count, offset, errmsg);
+
+  if (r == -1)
+    w->failed = true;
+  return r;
+}
+
+/* A PV's size as LVM sees it: pvresize of a PV in a VG rewrites only
+ * the VG metadata, not the label, so the newest metadata says
+ * (lvm-label.h).  A PV whose metadata is damaged is still a PV, with
+ * its label's size; a failed read is an error.
+ */
+static int
+lvm_size (gk_pread_fn pread, void *opaque, uint64_t offset,
+          uint64_t length, struct gk_content *c, char **errmsg)
+{
+  struct watched w = { .pread = pread, .opaque = opaque };
+  struct gk_lvm_label label;
+  struct gk_lvm_vg *vg = NULL;
+  char *err = NULL;
+
+  if (gk_lvm_read_pv (watched_pread, &w, offset, length, &label, &vg,
+                      &err) == 0) {
+    c->size = label.pv_size;
+    gk_lvm_vg_free (vg);
+    return 0;
+  }
+  if (w.failed) {
+    *errmsg = err;
+    return -1;
+  }
+  free (err);
+  return 0;
 }
 
 static int
@@ -550,7 +602,7 @@ gk_content_probe (gk_pread_fn pread, void *opaque,
   if (probe_luks (head, c))
     return 0;
   if (probe_lvm (head, c))
-    return 0;
+    return lvm_size (pread, opaque, offset, length, c, errmsg);
 
   /* Filesystems with a real magic number, then swap (which keeps the
    * first KiB as it was, so an old boot sector may survive under it),

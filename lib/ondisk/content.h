@@ -30,7 +30,8 @@ struct gk_content {
                                    "crypto_LUKS", or "unknown" */
   uint64_t size;                /* bytes the content spans from its start
                                    (fs: blocks * block size; swap: pages;
-                                   PV: device size in the PV label);
+                                   PV: the size LVM gives it in its
+                                   newest metadata, see lvm-label.h);
                                    0 if not known */
   uint32_t block_size;          /* fs block size / swap page size, or 0 */
   uint8_t uuid[16];             /* raw bytes as stored, if has_uuid */

@@ -167,7 +167,7 @@ parse_gpt (gk_pread_fn pread, void *opaque, uint32_t ss,
            struct gk_ptable **table_r, char **errmsg)
 {
   const char *why = NULL;
-  part_vector parts = empty_vector;
+  gk_partition_vector parts = empty_vector;
   uint64_t sectors = disk_size / ss;
 
   for (uint32_t i = 0; i < h->nr_entries; ++i) {
@@ -182,7 +182,7 @@ parse_gpt (gk_pread_fn pread, void *opaque, uint32_t ss,
                            "partition table is corrupt", i + 1, last,
                            last < first ? "before it starts"
                            : "beyond any disk, starting", first);
-      gk_part_vector_free (&parts);
+      gk_partition_vector_free (&parts);
       return -1;
     }
     struct gk_partition p = {
@@ -194,7 +194,7 @@ parse_gpt (gk_pread_fn pread, void *opaque, uint32_t ss,
     };
     memcpy (p.type_guid, e, 16);
     memcpy (p.part_guid, e + 16, 16);
-    part_vector_append (&parts, p);
+    gk_partition_vector_append (&parts, p);
   }
 
   /* The usable area as far as the disk goes (a header that says more
@@ -384,8 +384,8 @@ gk_gpt_write (const struct gk_ptable *tin, uint64_t disk_size,
     return -1;
 
   CLEANUP_FREE uint8_t *entries = xcalloc (esectors, ss);
-  for (size_t i = 0; i < t->nr_parts; ++i) {
-    const struct gk_partition *p = &t->parts[i];
+  for (size_t i = 0; i < t->parts.len; ++i) {
+    const struct gk_partition *p = &t->parts.ptr[i];
     uint8_t *e;
 
     if (p->num < 1 || (uint32_t) p->num > nr_entries) {

@@ -4,9 +4,16 @@
  * Layout, from the LVM2 on-disk format: a 512 byte label in one of the
  * first four sectors ("LABELONE", type "LVM2 001") holds the PV header
  * (UUID, device size, lists of data and metadata areas).  Each metadata
- * area starts with a 512 byte header whose first location points at the
- * newest copy of the VG's text metadata inside a circular buffer, which
- * lvm-metadata.c parses.
+ * area starts with a 512 byte header whose first location (slot 0)
+ * points at the current, committed copy of the VG's text metadata inside
+ * a circular buffer, which lvm-metadata.c parses.  Slot 1 holds a copy
+ * written but not yet committed (left there only by a write that was
+ * cut short): LVM reads it only when asked for precommitted metadata,
+ * never to answer what the VG is, so neither do we.  Between metadata
+ * areas, LVM takes the copy with the highest seqno.
+ *
+ * The PV's size is not the label's device size: pvresize of a PV in a
+ * VG writes only the metadata, whose dev_size LVM then uses.
  */
 #include <config.h>
 
@@ -60,8 +67,11 @@ format_uuid (const uint8_t *raw, char out[39])
 /* ---- The on-disk structures ---- */
 
 /* One metadata area: its newest VG copy, or NULL with *ERRMSG unset if
- * the area holds none (an orphan PV, or an ignored copy).
+ * the area holds none (an orphan PV, or an ignored copy).  Returns -1
+ * if the area is damaged, READ_FAILED if reading it failed.
  */
+#define READ_FAILED (-2)
+
 static int
 read_mda (gk_pread_fn pread, void *opaque, uint64_t offset,
           uint64_t length, uint64_t mda_start, uint64_t mda_size,
@@ -83,7 +93,7 @@ read_mda (gk_pread_fn pread, void *opaque, uint64_t offset,
   if (gk_read_at (pread, opaque, h, sizeof h, offset + mda_start, errmsg,
                   "cannot read the LVM metadata area at byte %" PRIu64,
                   offset + mda_start) == -1)
-    return -1;
+    return READ_FAILED;
   if (memcmp (h + 4, MDA_MAGIC, 16) != 0 || gk_le32 (h + 20) != 1) {
     *errmsg = xasprintf ("no LVM metadata header at %" PRIu64, mda_start);
     return -1;
@@ -125,7 +135,7 @@ read_mda (gk_pread_fn pread, void *opaque, uint64_t offset,
                    offset + mda_start + MDA_HEADER_SIZE, errmsg,
                    "cannot read the LVM metadata text at byte %" PRIu64,
                    offset + mda_start + MDA_HEADER_SIZE) == -1))
-    return -1;
+    return READ_FAILED;
   text[lsize] = '\0';
   if (lvm_crc (LVM_CRC_INIT, (uint8_t *) text, lsize) != lcrc &&
       !gk_ondisk_fuzzing) {
@@ -134,6 +144,35 @@ read_mda (gk_pread_fn pread, void *opaque, uint64_t offset,
   }
 
   return gk_lvm_parse_metadata (text, lsize, vg_r, errmsg);
+}
+
+/* What LVM says the PV spans (see lvm-label.h): the newest metadata's
+ * dev_size for this PV, else what the label says; at least up to the
+ * end of its last extent and of its metadata areas.  The numbers come
+ * from the guest: saturating.
+ */
+static uint64_t
+pv_size (const struct gk_lvm_label *label, const struct gk_lvm_vg *vg,
+         uint64_t mda_end)
+{
+  const struct gk_lvm_pv *pv = vg ? gk_lvm_find_pv (vg, label->pv_id) : NULL;
+  uint64_t size = label->device_size, extents_end = 0;
+
+  if (pv) {
+    if (pv->dev_size)
+      size = pv->dev_size;
+    if (vg->extent_size && pv->pe_count > UINT64_MAX / vg->extent_size)
+      extents_end = UINT64_MAX;
+    else
+      extents_end = pv->pe_count * vg->extent_size;
+    extents_end = extents_end > UINT64_MAX - pv->pe_start ? UINT64_MAX :
+      extents_end + pv->pe_start;
+  }
+  if (extents_end > size)
+    size = extents_end;
+  if (mda_end > size)
+    size = mda_end;
+  return size;
 }
 
 int
@@ -147,6 +186,7 @@ gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
   uint32_t pvh_off, i;
   bool first_da = true;
   struct gk_lvm_vg *best = NULL;
+  uint64_t mda_end = 0;
 
   *vg_r = NULL;
   *errmsg = NULL;
@@ -204,11 +244,21 @@ gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
       first_da = false;
     }
   for (i += 16; i <= SECTOR - 16 && gk_le64 (l + i) != 0; i += 16) {
+    uint64_t mda_start = gk_le64 (l + i), mda_size = gk_le64 (l + i + 8);
     struct gk_lvm_vg *vg;
     char *err = NULL;
+    int r;
 
-    if (read_mda (pread, opaque, offset, length, gk_le64 (l + i),
-                  gk_le64 (l + i + 8), &vg, &err) == -1) {
+    r = read_mda (pread, opaque, offset, length, mda_start, mda_size,
+                  &vg, &err);
+    if (r == READ_FAILED) {
+      /* The disk, not the copy: say so, whatever else is good. */
+      gk_lvm_vg_free (best);
+      free (*errmsg);
+      *errmsg = err;
+      return -1;
+    }
+    if (r == -1) {
       /* One damaged copy is fine if another is good. */
       if (*errmsg == NULL)
         *errmsg = err;
@@ -216,6 +266,9 @@ gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
         free (err);
       continue;
     }
+    /* read_mda checked that the area lies within LENGTH. */
+    if (mda_start + mda_size > mda_end)
+      mda_end = mda_start + mda_size;
     if (vg && (best == NULL || vg->seqno > best->seqno)) {
       gk_lvm_vg_free (best);
       best = vg;
@@ -230,6 +283,7 @@ gk_lvm_read_pv (gk_pread_fn pread, void *opaque,
   }
   else if (*errmsg)
     return -1;
+  label->pv_size = pv_size (label, best, mda_end);
   *vg_r = best;
   return 0;
 }

@@ -25,12 +25,20 @@
 
 enum value_type { V_NONE, V_INT, V_STR, V_LIST };
 
-struct value {
-  enum value_type type;
+/* An integer or a string: a list's items. */
+struct scalar {
+  enum value_type type;         /* V_INT or V_STR */
   int64_t i;
   char *s;
-  struct value *items;          /* V_LIST */
-  size_t nr_items;
+};
+
+DEFINE_VECTOR_TYPE (scalar_vector, struct scalar);
+
+struct value {
+  enum value_type type;
+  int64_t i;                    /* V_INT */
+  char *s;                      /* V_STR */
+  scalar_vector items;          /* V_LIST */
 };
 
 struct node {
@@ -45,9 +53,9 @@ static void
 free_value (struct value *v)
 {
   free (v->s);
-  for (size_t i = 0; i < v->nr_items; ++i)
-    free_value (&v->items[i]);
-  free (v->items);
+  vector_foreach (item, &v->items)
+    free (item->s);
+  scalar_vector_reset (&v->items);
 }
 
 static void
@@ -133,7 +141,7 @@ parse_word (struct parser *ps)
 }
 
 static bool
-parse_scalar (struct parser *ps, struct value *v)
+parse_scalar (struct parser *ps, struct scalar *v)
 {
   if (ps->p < ps->end && *ps->p == '"') {
     const char *q;
@@ -182,10 +190,10 @@ parse_scalar (struct parser *ps, struct value *v)
 static bool
 parse_value (struct parser *ps, struct value *v)
 {
+  struct scalar one = { .type = V_NONE };
+
   skip_space (ps);
   if (ps->p < ps->end && *ps->p == '[') {
-    size_t cap = 0;
-
     ps->p++;
     v->type = V_LIST;
     for (;;) {
@@ -196,7 +204,7 @@ parse_value (struct parser *ps, struct value *v)
         ps->p++;
         return true;
       }
-      if (v->nr_items > 0) {
+      if (v->items.len > 0) {
         if (*ps->p != ',')
           return fail (ps, "expected ',' in a list");
         ps->p++;
@@ -204,16 +212,21 @@ parse_value (struct parser *ps, struct value *v)
         if (ps->p < ps->end && *ps->p == ']')
           continue;
       }
-      if (v->nr_items == cap) {
-        cap = cap ? cap * 2 : 4;
-        v->items = xrealloc (v->items, cap * sizeof *v->items);
+      {
+        struct scalar item = { .type = V_NONE };
+
+        if (!parse_scalar (ps, &item))
+          return false;
+        scalar_vector_append (&v->items, item);
       }
-      memset (&v->items[v->nr_items], 0, sizeof *v->items);
-      if (!parse_scalar (ps, &v->items[v->nr_items++]))
-        return false;
     }
   }
-  return parse_scalar (ps, v);
+  if (!parse_scalar (ps, &one))
+    return false;
+  v->type = one.type;
+  v->i = one.i;
+  v->s = one.s;
+  return true;
 }
 
 /* The entries of one section up to its "}" (or the end, at the top). */
@@ -299,56 +312,53 @@ list_has (const struct value *v, const char *s)
 {
   if (v == NULL || v->type != V_LIST)
     return false;
-  for (size_t i = 0; i < v->nr_items; ++i)
-    if (v->items[i].type == V_STR && STREQ (v->items[i].s, s))
+  for (size_t i = 0; i < v->items.len; ++i)
+    if (v->items.ptr[i].type == V_STR && STREQ (v->items.ptr[i].s, s))
       return true;
   return false;
 }
 
 static int
-compare_segments (const void *a, const void *b)
+compare_segments (const struct gk_lvm_segment *x,
+                  const struct gk_lvm_segment *y)
 {
-  const struct gk_lvm_segment *x = a, *y = b;
   return x->start_extent < y->start_extent ? -1 :
     x->start_extent > y->start_extent;
 }
 
-static void
-read_lv (const struct node *sec, struct gk_lvm_lv *lv)
+static struct gk_lvm_lv
+read_lv (const struct node *sec)
 {
-  size_t n = 0;
+  struct gk_lvm_lv lv = { .segments = empty_vector };
 
-  lv->name = xstrdup (sec->key);
-  lv->id = get_str (sec, "id");
-  lv->visible = list_has (find_value (sec, "status"), "VISIBLE");
+  lv.name = xstrdup (sec->key);
+  lv.id = get_str (sec, "id");
+  lv.visible = list_has (find_value (sec, "status"), "VISIBLE");
 
   /* Segments are the subsections with extents ("segment1" ...). */
-  for (const struct node *c = sec->child; c; c = c->next)
-    if (c->section && find_value (c, "start_extent"))
-      n++;
-  lv->segments = xcalloc (n ? n : 1, sizeof *lv->segments);
   for (const struct node *c = sec->child; c; c = c->next) {
-    struct gk_lvm_segment *s;
+    struct gk_lvm_segment s = { .type = NULL };
     const struct value *stripes;
     uint64_t u;
 
     if (!c->section || !find_value (c, "start_extent"))
       continue;
-    s = &lv->segments[lv->nr_segments++];
-    get_u64 (c, "start_extent", &s->start_extent);
-    get_u64 (c, "extent_count", &s->extent_count);
-    s->type = get_str (c, "type");
+    get_u64 (c, "start_extent", &s.start_extent);
+    get_u64 (c, "extent_count", &s.extent_count);
+    s.type = get_str (c, "type");
     if (get_u64 (c, "stripe_count", &u))
-      s->stripe_count = u;
+      s.stripe_count = u;
     stripes = find_value (c, "stripes");
-    if (stripes && stripes->type == V_LIST && stripes->nr_items >= 2 &&
-        stripes->items[0].type == V_STR && stripes->items[1].type == V_INT) {
-      s->pv_name = xstrdup (stripes->items[0].s);
-      s->pv_start_extent = stripes->items[1].i;
+    if (stripes && stripes->type == V_LIST && stripes->items.len >= 2 &&
+        stripes->items.ptr[0].type == V_STR &&
+        stripes->items.ptr[1].type == V_INT) {
+      s.pv_name = xstrdup (stripes->items.ptr[0].s);
+      s.pv_start_extent = stripes->items.ptr[1].i;
     }
+    gk_lvm_segment_vector_append (&lv.segments, s);
   }
-  qsort (lv->segments, lv->nr_segments, sizeof *lv->segments,
-         compare_segments);
+  gk_lvm_segment_vector_sort (&lv.segments, compare_segments);
+  return lv;
 }
 
 /* The parsed text to a gk_lvm_vg: the VG is the one top-level section. */
@@ -377,34 +387,25 @@ tree_to_vg (const struct node *top, char **errmsg)
     vg->extent_size = u * SECTOR;
 
   pvs = find_node (vgsec->child, "physical_volumes", true);
-  if (pvs) {
-    size_t n = 0;
-    for (const struct node *c = pvs->child; c; c = c->next)
-      n += c->section;
-    vg->pvs = xcalloc (n ? n : 1, sizeof *vg->pvs);
-    for (const struct node *c = pvs->child; c; c = c->next) {
-      struct gk_lvm_pv *pv;
-      if (!c->section)
-        continue;
-      pv = &vg->pvs[vg->nr_pvs++];
-      pv->name = xstrdup (c->key);
-      pv->id = get_str (c, "id");
-      if (get_u64 (c, "pe_start", &u))
-        pv->pe_start = u <= UINT64_MAX / SECTOR ? u * SECTOR : UINT64_MAX;
-      get_u64 (c, "pe_count", &pv->pe_count);
-    }
+  for (const struct node *c = pvs ? pvs->child : NULL; c; c = c->next) {
+    struct gk_lvm_pv pv = { .name = NULL };
+
+    if (!c->section)
+      continue;
+    pv.name = xstrdup (c->key);
+    pv.id = get_str (c, "id");
+    if (get_u64 (c, "pe_start", &u))
+      pv.pe_start = u <= UINT64_MAX / SECTOR ? u * SECTOR : UINT64_MAX;
+    get_u64 (c, "pe_count", &pv.pe_count);
+    if (get_u64 (c, "dev_size", &u))
+      pv.dev_size = u <= UINT64_MAX / SECTOR ? u * SECTOR : UINT64_MAX;
+    gk_lvm_pv_vector_append (&vg->pvs, pv);
   }
 
   lvs = find_node (vgsec->child, "logical_volumes", true);
-  if (lvs) {
-    size_t n = 0;
-    for (const struct node *c = lvs->child; c; c = c->next)
-      n += c->section;
-    vg->lvs = xcalloc (n ? n : 1, sizeof *vg->lvs);
-    for (const struct node *c = lvs->child; c; c = c->next)
-      if (c->section)
-        read_lv (c, &vg->lvs[vg->nr_lvs++]);
-  }
+  for (const struct node *c = lvs ? lvs->child : NULL; c; c = c->next)
+    if (c->section)
+      gk_lvm_lv_vector_append (&vg->lvs, read_lv (c));
   return vg;
 }
 
@@ -431,8 +432,8 @@ const struct gk_lvm_pv *
 gk_lvm_find_pv (const struct gk_lvm_vg *vg, const char *pv_id)
 {
   /* LVM prints UUIDs with and without dashes; compare without. */
-  for (size_t i = 0; i < vg->nr_pvs; ++i) {
-    const char *a = vg->pvs[i].id, *b = pv_id;
+  for (size_t i = 0; i < vg->pvs.len; ++i) {
+    const char *a = vg->pvs.ptr[i].id, *b = pv_id;
     if (a == NULL)
       continue;
     for (;;) {
@@ -446,7 +447,7 @@ gk_lvm_find_pv (const struct gk_lvm_vg *vg, const char *pv_id)
       b++;
     }
     if (*a == '\0' && *b == '\0')
-      return &vg->pvs[i];
+      return &vg->pvs.ptr[i];
   }
   return NULL;
 }
@@ -454,9 +455,9 @@ gk_lvm_find_pv (const struct gk_lvm_vg *vg, const char *pv_id)
 const struct gk_lvm_lv *
 gk_lvm_find_lv (const struct gk_lvm_vg *vg, const char *name)
 {
-  for (size_t i = 0; i < vg->nr_lvs; ++i)
-    if (STREQ (vg->lvs[i].name, name))
-      return &vg->lvs[i];
+  for (size_t i = 0; i < vg->lvs.len; ++i)
+    if (STREQ (vg->lvs.ptr[i].name, name))
+      return &vg->lvs.ptr[i];
   return NULL;
 }
 
@@ -467,16 +468,16 @@ gk_lvm_lv_start (const struct gk_lvm_vg *vg, const struct gk_lvm_lv *lv,
   const struct gk_lvm_segment *s;
   const struct gk_lvm_pv *pv = NULL;
 
-  if (lv->nr_segments == 0)
+  if (lv->segments.len == 0)
     return -1;
-  s = &lv->segments[0];         /* sorted by start_extent */
+  s = &lv->segments.ptr[0];     /* sorted by start_extent */
   if (s->start_extent != 0 || s->type == NULL ||
       STRNEQ (s->type, "striped") || s->stripe_count != 1 ||
       s->pv_name == NULL || STRNEQ (s->pv_name, pv_name))
     return -1;
-  for (size_t i = 0; i < vg->nr_pvs; ++i)
-    if (STREQ (vg->pvs[i].name, pv_name))
-      pv = &vg->pvs[i];
+  for (size_t i = 0; i < vg->pvs.len; ++i)
+    if (STREQ (vg->pvs.ptr[i].name, pv_name))
+      pv = &vg->pvs.ptr[i];
   /* Numbers from the guest: an LV that starts past what a disk can
    * hold starts nowhere.
    */
@@ -494,10 +495,10 @@ gk_lvm_lv_size (const struct gk_lvm_vg *vg, const struct gk_lvm_lv *lv)
   uint64_t extents = 0;
 
   /* Saturating: the counts come from the guest. */
-  for (size_t i = 0; i < lv->nr_segments; ++i) {
-    if (lv->segments[i].extent_count > UINT64_MAX - extents)
+  for (size_t i = 0; i < lv->segments.len; ++i) {
+    if (lv->segments.ptr[i].extent_count > UINT64_MAX - extents)
       return UINT64_MAX;
-    extents += lv->segments[i].extent_count;
+    extents += lv->segments.ptr[i].extent_count;
   }
   if (vg->extent_size && extents > UINT64_MAX / vg->extent_size)
     return UINT64_MAX;
@@ -509,22 +510,21 @@ gk_lvm_vg_free (struct gk_lvm_vg *vg)
 {
   if (vg == NULL)
     return;
-  for (size_t i = 0; i < vg->nr_pvs; ++i) {
-    free (vg->pvs[i].name);
-    free (vg->pvs[i].id);
+  vector_foreach (pv, &vg->pvs) {
+    free (pv->name);
+    free (pv->id);
   }
-  free (vg->pvs);
-  for (size_t i = 0; i < vg->nr_lvs; ++i) {
-    struct gk_lvm_lv *lv = &vg->lvs[i];
-    for (size_t j = 0; j < lv->nr_segments; ++j) {
-      free (lv->segments[j].type);
-      free (lv->segments[j].pv_name);
+  gk_lvm_pv_vector_reset (&vg->pvs);
+  vector_foreach (lv, &vg->lvs) {
+    vector_foreach (s, &lv->segments) {
+      free (s->type);
+      free (s->pv_name);
     }
-    free (lv->segments);
+    gk_lvm_segment_vector_reset (&lv->segments);
     free (lv->name);
     free (lv->id);
   }
-  free (vg->lvs);
+  gk_lvm_lv_vector_reset (&vg->lvs);
   free (vg->name);
   free (vg->id);
   free (vg);

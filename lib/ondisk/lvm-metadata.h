@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "utils/vector.h"
+
 struct gk_lvm_segment {
   uint64_t start_extent;        /* in the LV */
   uint64_t extent_count;
@@ -22,30 +24,36 @@ struct gk_lvm_segment {
   uint64_t pv_start_extent;     /* first stripe's extent on that PV */
 };
 
+DEFINE_VECTOR_TYPE (gk_lvm_segment_vector, struct gk_lvm_segment);
+
 struct gk_lvm_lv {
   char *name;
   char *id;                     /* as in the metadata, with dashes */
   bool visible;                 /* has the VISIBLE status flag */
-  size_t nr_segments;
-  struct gk_lvm_segment *segments;
+  gk_lvm_segment_vector segments; /* sorted by start_extent */
 };
+
+DEFINE_VECTOR_TYPE (gk_lvm_lv_vector, struct gk_lvm_lv);
 
 struct gk_lvm_pv {
   char *name;                   /* key in the metadata: "pv0" */
   char *id;                     /* with dashes */
   uint64_t pe_start;            /* bytes from the start of the PV */
   uint64_t pe_count;
+  uint64_t dev_size;            /* bytes: the size LVM gives the PV (its
+                                   "dev_size", which pvresize sets); 0 if
+                                   the metadata has none */
 };
+
+DEFINE_VECTOR_TYPE (gk_lvm_pv_vector, struct gk_lvm_pv);
 
 struct gk_lvm_vg {
   char *name;
   char *id;
   uint64_t extent_size;         /* bytes */
   uint64_t seqno;
-  size_t nr_pvs;
-  struct gk_lvm_pv *pvs;
-  size_t nr_lvs;
-  struct gk_lvm_lv *lvs;
+  gk_lvm_pv_vector pvs;         /* in the metadata's order */
+  gk_lvm_lv_vector lvs;
 };
 
 /* Parse the VG metadata text: LEN bytes at TEXT (a NUL byte ends it

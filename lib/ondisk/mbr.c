@@ -28,7 +28,7 @@ is_extended_id (uint8_t id)
 
 static int
 read_ebr_chain (gk_pread_fn pread, void *opaque, uint32_t ss,
-                const struct gk_partition *ext, part_vector *parts,
+                const struct gk_partition *ext, gk_partition_vector *parts,
                 char **errmsg)
 {
   CLEANUP_FREE uint8_t *buf = xmalloc (ss);
@@ -110,7 +110,7 @@ read_ebr_chain (gk_pread_fn pread, void *opaque, uint32_t ss,
         free (p.name);
         return -1;
       }
-      part_vector_append (parts, p);
+      gk_partition_vector_append (parts, p);
     }
     if (next == 0)
       return 0;
@@ -123,7 +123,7 @@ gk_mbr_read (gk_pread_fn pread, void *opaque, const uint8_t *mbr,
              uint64_t disk_size, struct gk_ptable **table_r, char **errmsg)
 {
   const uint32_t ss = 512;
-  part_vector parts = empty_vector;
+  gk_partition_vector parts = empty_vector;
   int ext_index = -1;
 
   /* A FAT or NTFS boot sector also ends in 0x55AA; what tells it apart
@@ -162,12 +162,12 @@ gk_mbr_read (gk_pread_fn pread, void *opaque, const uint8_t *mbr,
                              "partitions; only one is supported",
                              parts.ptr[ext_index].num, p.num);
         free (p.name);
-        gk_part_vector_free (&parts);
+        gk_partition_vector_free (&parts);
         return -1;
       }
       ext_index = parts.len;
     }
-    part_vector_append (&parts, p);
+    gk_partition_vector_append (&parts, p);
   }
 
   if (ext_index >= 0) {
@@ -179,11 +179,11 @@ gk_mbr_read (gk_pread_fn pread, void *opaque, const uint8_t *mbr,
                            "disk is only %" PRIu64 " bytes: the image "
                            "looks truncated", ext.num, ext.start + ext.size,
                            disk_size);
-      gk_part_vector_free (&parts);
+      gk_partition_vector_free (&parts);
       return -1;
     }
     if (read_ebr_chain (pread, opaque, ss, &ext, &parts, errmsg) == -1) {
-      gk_part_vector_free (&parts);
+      gk_partition_vector_free (&parts);
       return -1;
     }
   }
@@ -240,8 +240,8 @@ check_mbr_for_write (const struct gk_ptable *t, char **errmsg)
   bool used[4] = { false };
   int extended = 0, next_logical = 5;
 
-  for (size_t i = 0; i < t->nr_parts; ++i) {
-    const struct gk_partition *p = &t->parts[i];
+  for (size_t i = 0; i < t->parts.len; ++i) {
+    const struct gk_partition *p = &t->parts.ptr[i];
 
     if (p->logical) {
       if (p->num != next_logical) {
@@ -285,7 +285,7 @@ gk_mbr_write (const struct gk_ptable *tin, uint64_t disk_size,
   uint8_t tail[72];
   CLEANUP_FREE uint8_t *ebr = xmalloc (ss);
   const struct gk_partition *ext = NULL;
-  CLEANUP_FREE uint64_t *ebr_at = xcalloc (t->nr_parts + 1, sizeof *ebr_at);
+  CLEANUP_FREE uint64_t *ebr_at = xcalloc (t->parts.len + 1, sizeof *ebr_at);
 
   t->first_usable = ss;
   t->last_usable = disk_size / ss * ss;
@@ -295,8 +295,8 @@ gk_mbr_write (const struct gk_ptable *tin, uint64_t disk_size,
 
   memset (tail, 0, sizeof tail);
   gk_put_le32 (tail, t->mbr_signature);
-  for (size_t i = 0; i < t->nr_parts; ++i) {
-    const struct gk_partition *p = &t->parts[i];
+  for (size_t i = 0; i < t->parts.len; ++i) {
+    const struct gk_partition *p = &t->parts.ptr[i];
     if (p->logical)
       continue;
     if (p->extended)
@@ -311,14 +311,14 @@ gk_mbr_write (const struct gk_ptable *tin, uint64_t disk_size,
    * partition's first sector, so the first EBR is always there.
    */
   uint64_t prev_end = 0;
-  size_t first_logical = t->nr_parts;
-  for (size_t i = 0; i < t->nr_parts; ++i) {
-    const struct gk_partition *p = &t->parts[i];
+  size_t first_logical = t->parts.len;
+  for (size_t i = 0; i < t->parts.len; ++i) {
+    const struct gk_partition *p = &t->parts.ptr[i];
     uint64_t at;
 
     if (!p->logical)
       continue;
-    if (first_logical == t->nr_parts) {
+    if (first_logical == t->parts.len) {
       first_logical = i;
       at = ext->start;
     }
@@ -342,7 +342,7 @@ gk_mbr_write (const struct gk_ptable *tin, uint64_t disk_size,
                    "cannot write the MBR") == -1)
     return -1;
 
-  if (ext && first_logical == t->nr_parts) {
+  if (ext && first_logical == t->parts.len) {
     /* An empty extended partition: a blank EBR so that stale data is
      * not taken for a chain.
      */
@@ -355,10 +355,10 @@ gk_mbr_write (const struct gk_ptable *tin, uint64_t disk_size,
       return -1;
   }
 
-  for (size_t i = first_logical; i < t->nr_parts; ++i) {
-    const struct gk_partition *p = &t->parts[i];
+  for (size_t i = first_logical; i < t->parts.len; ++i) {
+    const struct gk_partition *p = &t->parts.ptr[i];
     const struct gk_partition *next =
-      i + 1 < t->nr_parts ? &t->parts[i + 1] : NULL;
+      i + 1 < t->parts.len ? &t->parts.ptr[i + 1] : NULL;
 
     memset (ebr, 0, ss);
     put_mbr_entry (ebr + 446, p->bootable, p->mbr_id, p->start / ss,

@@ -14,15 +14,14 @@
 #define MBR_PROTECTIVE_ID    0xee
 #define GPT_ENTRY_SIZE       128
 
-DEFINE_VECTOR_TYPE (part_vector, struct gk_partition);
-
 /* A table holding PARTS (sorted by number; the vector is emptied). */
 extern struct gk_ptable *gk_ptable_new (enum gk_ptable_type type,
                                         uint32_t sector_size,
-                                        part_vector *parts);
+                                        gk_partition_vector *parts);
 /* A copy of T sorted by partition number, as the writers need it. */
 extern struct gk_ptable *gk_ptable_sorted_copy (const struct gk_ptable *t);
-extern void gk_part_vector_free (part_vector *v);
+/* Free V's partitions' names and the array. */
+extern void gk_partition_vector_free (gk_partition_vector *v);
 
 extern void gk_ptable_cleanup (void *ptr);
 #define CLEANUP_PTABLE __attribute__ ((cleanup (gk_ptable_cleanup)))

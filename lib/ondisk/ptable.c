@@ -91,35 +91,31 @@ struct gk_ptable *
 gk_ptable_sorted_copy (const struct gk_ptable *t)
 {
   struct gk_ptable *c = gk_ptable_copy (t);
-  part_vector v = { .ptr = c->parts, .len = c->nr_parts,
-                    .cap = c->nr_parts };
 
-  part_vector_sort (&v, compare_num);
+  gk_partition_vector_sort (&c->parts, compare_num);
   return c;
 }
 
 struct gk_ptable *
 gk_ptable_new (enum gk_ptable_type type, uint32_t sector_size,
-               part_vector *parts)
+               gk_partition_vector *parts)
 {
   struct gk_ptable *t = xcalloc (1, sizeof *t);
 
   t->type = type;
   t->sector_size = sector_size;
-  part_vector_sort (parts, compare_num);
-  t->nr_parts = parts->len;
-  t->parts = parts->ptr;
-  parts->ptr = NULL;
-  parts->len = parts->cap = 0;
+  gk_partition_vector_sort (parts, compare_num);
+  t->parts = *parts;
+  *parts = (gk_partition_vector) empty_vector;
   return t;
 }
 
 void
-gk_part_vector_free (part_vector *v)
+gk_partition_vector_free (gk_partition_vector *v)
 {
-  for (size_t i = 0; i < v->len; ++i)
-    free (v->ptr[i].name);
-  free (v->ptr);
+  vector_foreach (p, v)
+    free (p->name);
+  gk_partition_vector_reset (v);
 }
 
 void
@@ -127,9 +123,7 @@ gk_ptable_free (struct gk_ptable *t)
 {
   if (t == NULL)
     return;
-  for (size_t i = 0; i < t->nr_parts; ++i)
-    free (t->parts[i].name);
-  free (t->parts);
+  gk_partition_vector_free (&t->parts);
   free (t);
 }
 
@@ -145,10 +139,13 @@ gk_ptable_copy (const struct gk_ptable *t)
   struct gk_ptable *c = xmalloc (sizeof *c);
 
   *c = *t;
-  c->parts = xcalloc (t->nr_parts ? t->nr_parts : 1, sizeof *c->parts);
-  for (size_t i = 0; i < t->nr_parts; ++i) {
-    c->parts[i] = t->parts[i];
-    c->parts[i].name = xstrdup (t->parts[i].name ? t->parts[i].name : "");
+  c->parts = (gk_partition_vector) empty_vector;
+  gk_partition_vector_reserve (&c->parts, t->parts.len);
+  for (size_t i = 0; i < t->parts.len; ++i) {
+    struct gk_partition copy = t->parts.ptr[i];
+
+    copy.name = xstrdup (copy.name ? copy.name : "");
+    gk_partition_vector_append (&c->parts, copy);
   }
   return c;
 }
@@ -200,12 +197,12 @@ static int
 check_overlaps (const struct gk_ptable *t, bool logical, char **errmsg)
 {
   CLEANUP_FREE const struct gk_partition **v =
-    xcalloc (t->nr_parts + 1, sizeof *v);
+    xcalloc (t->parts.len + 1, sizeof *v);
   size_t n = 0;
 
-  for (size_t i = 0; i < t->nr_parts; ++i)
-    if (t->parts[i].logical == logical)
-      v[n++] = &t->parts[i];
+  for (size_t i = 0; i < t->parts.len; ++i)
+    if (t->parts.ptr[i].logical == logical)
+      v[n++] = &t->parts.ptr[i];
   qsort (v, n, sizeof *v, compare_start);
   for (size_t i = 1; i < n; ++i) {
     const struct gk_partition *a = v[i - 1], *b = v[i];
@@ -232,8 +229,8 @@ gk_ptable_check_layout (const struct gk_ptable *t, uint64_t disk_size,
   const struct gk_partition *ext = NULL;
   uint32_t ss = t->sector_size;
 
-  for (size_t i = 0; i < t->nr_parts; ++i) {
-    const struct gk_partition *p = &t->parts[i];
+  for (size_t i = 0; i < t->parts.len; ++i) {
+    const struct gk_partition *p = &t->parts.ptr[i];
     uint64_t end = p->start + p->size;
 
     if (p->size == 0 || p->start % ss || p->size % ss || end < p->start) {
@@ -262,8 +259,8 @@ gk_ptable_check_layout (const struct gk_ptable *t, uint64_t disk_size,
       ext = p;
   }
 
-  for (size_t i = 0; i < t->nr_parts; ++i) {
-    const struct gk_partition *p = &t->parts[i];
+  for (size_t i = 0; i < t->parts.len; ++i) {
+    const struct gk_partition *p = &t->parts.ptr[i];
     if (!p->logical)
       continue;
     if (ext == NULL || p->start <= ext->start ||

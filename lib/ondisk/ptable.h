@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "ondisk/reader.h"
+#include "utils/vector.h"
 
 enum gk_ptable_type { GK_PTABLE_MBR, GK_PTABLE_GPT };
 
@@ -44,6 +45,8 @@ struct gk_partition {
   char *name;                   /* UTF-8, "" if none (never NULL) */
 };
 
+DEFINE_VECTOR_TYPE (gk_partition_vector, struct gk_partition);
+
 struct gk_ptable {
   enum gk_ptable_type type;
   uint32_t sector_size;         /* 512 or 4096 */
@@ -52,8 +55,7 @@ struct gk_ptable {
   uint32_t gpt_nr_entries;      /* GPT: usually 128 */
   uint64_t first_usable;        /* bytes: first byte a partition may use */
   uint64_t last_usable;         /* bytes: one past the last usable byte */
-  size_t nr_parts;
-  struct gk_partition *parts;   /* sorted by num; for MBR primaries and
+  gk_partition_vector parts;    /* sorted by num; for MBR primaries and
                                    the extended first, then logicals */
 };
 
@@ -63,7 +65,7 @@ struct gk_ptable {
  * entries that overlap or run past the end of the disk, a broken EBR
  * chain, or no known table at all, return -1 with *ERRMSG set to a
  * sentence a user can act on (caller frees), nothing printed.
- * A disk with no partitions is not an error here (nr_parts = 0).
+ * A disk with no partitions is not an error here (parts.len = 0).
  */
 extern int gk_ptable_read (gk_pread_fn pread, void *opaque,
                            uint64_t disk_size, struct gk_ptable **table_r,

@@ -4,9 +4,11 @@
  * wraps around the end of its circular buffer and carries comments,
  * escapes and unknown keys.  Then a real one: a loop device over a
  * sparse file, with the host's pvcreate/vgcreate/lvcreate/lvextend,
- * markers written into the LVs, and everything removed again before the
- * copied file is parsed, so the host's LVM is left as it was.  The real
- * part is skipped without root or lvm2.
+ * markers written into the LVs, a copy taken, then the PV shrunk with
+ * pvresize --setphysicalvolumesize and copied again, and everything
+ * removed before the copies are parsed, so the host's LVM is left as it
+ * was.  The real part is skipped without root or lvm2.  In between, the
+ * PV's size as LVM sees it, from PVs made in memory.
  */
 #include <config.h>
 
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "ondisk/byteorder.h"
+#include "ondisk/content.h"
 #include "ondisk/lvm-label.h"
 #include "ondisk/lvm-metadata.h"
 #include "utils/tap.h"
@@ -265,17 +268,17 @@ test_synthetic (void)
   is_str (vg->name, "synth_vg", "synthetic: VG name");
   ok (vg->seqno == 7, "synthetic: seqno");
   ok (vg->extent_size == 4 * MiB, "synthetic: extent size in bytes");
-  ok (vg->nr_pvs == 1 && vg->pvs[0].pe_start == 1 * MiB &&
-      vg->pvs[0].pe_count == 49, "synthetic: pv0");
+  ok (vg->pvs.len == 1 && vg->pvs.ptr[0].pe_start == 1 * MiB &&
+      vg->pvs.ptr[0].pe_count == 49, "synthetic: pv0");
   ok (gk_lvm_find_pv (vg, "ABCDEF12345678-9abcdefghijkLMNOPQ") ==
-      &vg->pvs[0], "synthetic: find_pv ignores dashes");
+      &vg->pvs.ptr[0], "synthetic: find_pv ignores dashes");
   ok (gk_lvm_find_pv (vg, "nope") == NULL, "synthetic: find_pv misses");
-  ok (vg->nr_lvs == 2, "synthetic: two LVs");
+  ok (vg->lvs.len == 2, "synthetic: two LVs");
   root = gk_lvm_find_lv (vg, "root");
   hidden = gk_lvm_find_lv (vg, "hidden");
-  ok (root && root->visible && root->nr_segments == 2 &&
-      root->segments[0].start_extent == 0 &&
-      root->segments[1].pv_start_extent == 30,
+  ok (root && root->visible && root->segments.len == 2 &&
+      root->segments.ptr[0].start_extent == 0 &&
+      root->segments.ptr[1].pv_start_extent == 30,
       "synthetic: root's segments, sorted");
   ok (root && gk_lvm_lv_size (vg, root) == 15 * 4 * MiB,
       "synthetic: root is 60 MiB");
@@ -283,7 +286,7 @@ test_synthetic (void)
       "synthetic: root starts at 1 MiB + 3 extents");
   ok (root && gk_lvm_lv_start (vg, root, "pv1") == -1,
       "synthetic: not on pv1");
-  ok (hidden && !hidden->visible && hidden->segments[0].pv_name == NULL &&
+  ok (hidden && !hidden->visible && hidden->segments.ptr[0].pv_name == NULL &&
       gk_lvm_lv_start (vg, hidden, "pv0") == -1,
       "synthetic: thin LV is hidden, has no start");
   ok (gk_lvm_find_lv (vg, "missing") == NULL, "synthetic: find_lv misses");
@@ -444,6 +447,271 @@ test_hostile_label (void)
              "injected failure"),
       "label: a failed read is one message with the reader's reason");
   free (errmsg);
+}
+
+/* ---- The PV's size, as LVM sees it ---- */
+
+/* pvresize --setphysicalvolumesize of a PV in a VG rewrites the
+ * metadata (dev_size, pe_count) but not the label, whose device size
+ * stays what pvcreate saw: issue 8 item 5.  PVs of 8 MiB here, 1 MiB
+ * extents from 1 MiB, made in memory.
+ */
+#define SMALL_PV (8 * MiB)
+
+/* The VG text: DEV_SIZE in sectors (0: no dev_size line). */
+static char *
+vg_text (uint64_t seqno, uint64_t dev_size, uint64_t pe_count)
+{
+  CLEANUP_FREE char *ds = dev_size ?
+    xasprintf ("dev_size = %" PRIu64 "\n", dev_size) : xstrdup ("");
+
+  return xasprintf ("small {\nid = \"vgid\"\nseqno = %" PRIu64 "\n"
+                    "extent_size = 2048\n"
+                    "physical_volumes {\npv0 {\n"
+                    "id = \"ABCDEF-1234-5678-9abc-defg-hijk-LMNOPQ\"\n"
+                    "%spe_start = 2048\npe_count = %" PRIu64 "\n}\n}\n}\n",
+                    seqno, ds, pe_count);
+}
+
+/* A metadata area at MDA_START (64 KiB) of D: slot 0 holds TEXT0 (none
+ * if NULL), slot 1 (the precommitted copy) TEXT1 (none if NULL).
+ */
+static void
+put_mda (uint8_t *d, uint64_t mda_start, const char *text0,
+         const char *text1)
+{
+  const uint64_t mda_size = 64 * 1024;
+  uint8_t *h = d + mda_start;
+  uint64_t loff = 512;
+  const char *texts[2] = { text0, text1 };
+
+  memset (h, 0, mda_size);
+  memcpy (h + 4, " LVM2 x[5A%r0N*>", 16);
+  put32 (h + 20, 1);
+  put64 (h + 24, mda_start);
+  put64 (h + 32, mda_size);
+  for (int slot = 0; slot < 2; ++slot) {
+    size_t len;
+
+    if (texts[slot] == NULL)
+      continue;
+    len = strlen (texts[slot]) + 1;
+    memcpy (h + loff, texts[slot], len);
+    put64 (h + 40 + 24 * slot, loff);
+    put64 (h + 48 + 24 * slot, len);
+    put32 (h + 56 + 24 * slot, crc (h + loff, len));
+    loff += (len + 511) / 512 * 512;
+  }
+  put32 (h, crc (h + 4, 512 - 4));
+}
+
+/* The label in sector 1: device size SMALL_PV, data at 1 MiB, metadata
+ * areas of 64 KiB at each of MDAS (0 ends the list).
+ */
+static void
+put_small_label (uint8_t *d, const uint64_t *mdas)
+{
+  uint8_t *label = d + 512, *pvh = label + 32;
+  uint8_t *e;
+
+  memset (label, 0, 512);
+  memcpy (label, "LABELONE", 8);
+  put64 (label + 8, 1);
+  put32 (label + 20, 32);
+  memcpy (label + 24, "LVM2 001", 8);
+  memcpy (pvh, "ABCDEF123456789abcdefghijkLMNOPQ", 32);
+  put64 (pvh + 32, SMALL_PV);
+  put64 (pvh + 40, MiB);                /* data area; then a zero entry */
+  e = pvh + 72;
+  for (; *mdas; ++mdas, e += 16) {
+    put64 (e, *mdas);
+    put64 (e + 8, 64 * 1024);
+  }
+  put32 (label + 16, crc (label + 20, 512 - 20));
+}
+
+/* Read the PV in D: its size, or 0 if it could not be read. */
+static uint64_t
+small_pv_size (uint8_t *d, uint64_t *dev_size_r)
+{
+  struct gk_lvm_label label;
+  struct gk_lvm_vg *vg = NULL;
+  CLEANUP_FREE char *errmsg = NULL;
+
+  if (read_mem (d, SMALL_PV, &label, &vg, &errmsg) != 0)
+    return 0;
+  if (dev_size_r)
+    *dev_size_r = vg && vg->pvs.len ? vg->pvs.ptr[0].dev_size : 0;
+  gk_lvm_vg_free (vg);
+  return label.pv_size;
+}
+
+/* Fails every read that touches byte FAIL_AT onwards. */
+struct failing_disk {
+  struct gk_mem_disk m;
+  uint64_t fail_at;
+};
+
+static int
+failing_at_pread (void *opaque, void *buf, size_t count, uint64_t offset,
+                  char **errmsg)
+{
+  struct failing_disk *f = opaque;
+
+  if (offset + count > f->fail_at) {
+    *errmsg = xstrdup ("injected failure");
+    return -1;
+  }
+  return gk_mem_pread_fn (&f->m, buf, count, offset, errmsg);
+}
+
+static void
+test_pv_size (void)
+{
+  CLEANUP_FREE uint8_t *d = xcalloc (1, SMALL_PV);
+  const uint64_t one[] = { 4096, 0 };
+  /* Where pvresize to 6 MiB puts a second area: at the new end. */
+  const uint64_t two[] = { 4096, 6 * MiB - 64 * 1024, 0 };
+  uint64_t dev_size = 0;
+  struct gk_content c;
+  CLEANUP_FREE char *errmsg = NULL;
+
+  /* As pvcreate + vgcreate leave it: dev_size is the device. */
+  {
+    CLEANUP_FREE char *t = vg_text (1, SMALL_PV / 512, 7);
+    put_small_label (d, one);
+    put_mda (d, 4096, t, NULL);
+    ok (small_pv_size (d, &dev_size) == SMALL_PV && dev_size == SMALL_PV,
+        "pv size: dev_size of a new PV is its device, in bytes");
+  }
+
+  /* After pvresize --setphysicalvolumesize 5m (LVM 2.03 writes the
+   * size less pe_start, 4 MiB here, and 4 extents).  The label still
+   * says 8 MiB, and the metadata is the answer.
+   */
+  {
+    CLEANUP_FREE char *t = vg_text (2, 4 * MiB / 512, 4);
+    struct gk_mem_disk m = { .data = d, .size = SMALL_PV };
+
+    put_mda (d, 4096, t, NULL);
+    ok (small_pv_size (d, &dev_size) == 5 * MiB && dev_size == 4 * MiB,
+        "pv size: after pvresize, the end of the last extent (5 MiB), "
+        "not the label's 8 MiB");
+    ok (gk_content_probe (gk_mem_pread_fn, &m, 0, SMALL_PV, &c,
+                          &errmsg) == 0 &&
+        c.kind == GK_CONTENT_PV && c.size == 5 * MiB,
+        "pv size: gk_content_probe says the same");
+  }
+  {
+    CLEANUP_FREE char *t = vg_text (2, 6 * MiB / 512, 4);
+    put_mda (d, 4096, t, NULL);
+    ok (small_pv_size (d, NULL) == 6 * MiB,
+        "pv size: dev_size when it is past the last extent");
+  }
+
+  /* Two areas: the copy with the highest seqno, in either area. */
+  {
+    CLEANUP_FREE char *old = vg_text (2, SMALL_PV / 512, 7);
+    CLEANUP_FREE char *new = vg_text (3, 6 * MiB / 512, 5);
+
+    put_small_label (d, two);
+    put_mda (d, 4096, old, NULL);
+    put_mda (d, two[1], new, NULL);
+    ok (small_pv_size (d, NULL) == 6 * MiB,
+        "pv size: newest copy in the second area");
+    put_mda (d, 4096, new, NULL);
+    put_mda (d, two[1], old, NULL);
+    ok (small_pv_size (d, NULL) == 6 * MiB,
+        "pv size: newest copy in the first area");
+
+    /* A damaged newest copy: the other one is used. */
+    d[4096 + 600] ^= 1;
+    ok (small_pv_size (d, NULL) == SMALL_PV,
+        "pv size: a damaged area's copy is skipped");
+    put_mda (d, 4096, new, NULL);
+  }
+
+  /* Slot 1, a precommitted copy left by an interrupted write, is not
+   * what the VG is (LVM reads slot 0), even with a higher seqno.
+   */
+  {
+    CLEANUP_FREE char *committed = vg_text (3, 6 * MiB / 512, 5);
+    CLEANUP_FREE char *pre = vg_text (4, 2 * MiB / 512, 1);
+
+    put_small_label (d, one);
+    put_mda (d, 4096, committed, pre);
+    ok (small_pv_size (d, NULL) == 6 * MiB,
+        "pv size: slot 1 (precommitted) is not read");
+  }
+
+  /* Old metadata without dev_size: the label's size. */
+  {
+    CLEANUP_FREE char *t = vg_text (1, 0, 4);
+    put_mda (d, 4096, t, NULL);
+    ok (small_pv_size (d, &dev_size) == SMALL_PV && dev_size == 0,
+        "pv size: no dev_size in the metadata: the label's size");
+  }
+
+  /* Inconsistent: extents past dev_size; they are still needed. */
+  {
+    CLEANUP_FREE char *t = vg_text (1, 2 * MiB / 512, 6);
+    put_mda (d, 4096, t, NULL);
+    ok (small_pv_size (d, NULL) == 7 * MiB,
+        "pv size: never less than the end of the last extent");
+  }
+
+  /* Hostile numbers saturate rather than wrap. */
+  {
+    CLEANUP_FREE char *t = vg_text (1, UINT64_C (1) << 62, 1);
+    put_mda (d, 4096, t, NULL);
+    ok (small_pv_size (d, &dev_size) == UINT64_MAX &&
+        dev_size == UINT64_MAX, "pv size: dev_size * 512 saturates");
+  }
+  {
+    CLEANUP_FREE char *t = vg_text (1, 16384, INT64_MAX);
+    put_mda (d, 4096, t, NULL);
+    ok (small_pv_size (d, NULL) == UINT64_MAX,
+        "pv size: pe_count * extent size saturates");
+  }
+
+  /* An orphan PV (no copy): the label, which pvresize rewrites. */
+  put_mda (d, 4096, NULL, NULL);
+  ok (small_pv_size (d, NULL) == SMALL_PV, "pv size: orphan PV");
+
+  /* A PV whose metadata is damaged is still a PV, with its label's
+   * size; a read that fails is an error, with the reader's reason,
+   * even if another area is good.
+   */
+  {
+    CLEANUP_FREE char *t = vg_text (2, 4 * MiB / 512, 4);
+    struct gk_mem_disk m = { .data = d, .size = SMALL_PV };
+    struct failing_disk f = { .m = m, .fail_at = two[1] };
+    struct gk_lvm_label label;
+    struct gk_lvm_vg *vg = NULL;
+
+    put_mda (d, 4096, t, NULL);
+    d[4096 + 600] ^= 1;
+    ok (gk_content_probe (gk_mem_pread_fn, &m, 0, SMALL_PV, &c,
+                          &errmsg) == 0 && errmsg == NULL &&
+        c.kind == GK_CONTENT_PV && c.size == SMALL_PV,
+        "pv size: damaged metadata: a PV of the label's size");
+    put_mda (d, 4096, t, NULL);
+    put_small_label (d, two);
+    put_mda (d, two[1], t, NULL);
+    ok (gk_lvm_read_pv (failing_at_pread, &f, 0, SMALL_PV, &label, &vg,
+                        &errmsg) == -1 && vg == NULL && errmsg &&
+        strstr (errmsg, "cannot read the LVM metadata area at byte") &&
+        strstr (errmsg, ": injected failure"),
+        "pv size: a failed read of the second area is an error");
+    if (errmsg)
+      printf ("#   %s\n", errmsg);
+    free (errmsg);
+    errmsg = NULL;
+    ok (gk_content_probe (failing_at_pread, &f, 0, SMALL_PV, &c,
+                          &errmsg) == -1 && errmsg &&
+        strstr (errmsg, ": injected failure"),
+        "pv size: and so is it for gk_content_probe");
+  }
 }
 
 static int
@@ -633,6 +901,8 @@ test_real (void)
   CLEANUP_FREE char *img = xasprintf ("%s/pv.img", tmpdir);
   CLEANUP_FREE char *copy = xasprintf ("%s/pv-copy.img", tmpdir);
   CLEANUP_FREE char *orphan = xasprintf ("%s/orphan.img", tmpdir);
+  CLEANUP_FREE char *shrunk = xasprintf ("%s/pv-shrunk.img", tmpdir);
+  uint64_t shrunk_pe_count = 0, shrunk_pe_start = 0;
   CLEANUP_FREE char *cmd = NULL;
   CLEANUP_FREE char *loop = NULL;
   CLEANUP_FREE char *errmsg = NULL;
@@ -734,6 +1004,31 @@ test_real (void)
   free (cmd);
   cmd = xasprintf ("cp --sparse=always '%s' '%s'", img, copy);
   ok (run (cmd), "real: copy of the PV");
+
+  /* Shrunk in the guest (issue 8 item 5): pvresize writes the new size
+   * into the metadata only.  What LVM then says about the PV.
+   */
+  {
+    CLEANUP_FREE char *args =
+      xasprintf ("-q -y --setphysicalvolumesize 100m %s", loop);
+    CLEANUP_FREE char *cp =
+      xasprintf ("cp --sparse=always '%s' '%s'", img, shrunk);
+    CLEANUP_FREE char *pvs =
+      xasprintf ("LVM_SUPPRESS_FD_WARNINGS=1 pvs --noheadings --units b "
+                 "--nosuffix -o pv_pe_count,pe_start --config '"
+                 "devices { use_devicesfile = 0 "
+                 "filter = [ \"a|^%s$|\", \"r|.*|\" ] }' %s",
+                 loopdev, loopdev);
+    CLEANUP_FREE char *line = NULL;
+
+    ok (lvm ("pvresize", args), "real: pvresize --setphysicalvolumesize");
+    line = first_line (pvs);
+    ok (sscanf (line, "%" SCNu64 " %" SCNu64, &shrunk_pe_count,
+                &shrunk_pe_start) == 2,
+        "real: pvs reports the shrunk PV's extents");
+    run ("sync");
+    ok (run (cp), "real: copy of the shrunk PV");
+  }
   {
     CLEANUP_FREE char *args = xasprintf ("-q -f %s", vgname);
     CLEANUP_FREE char *pvargs = xasprintf ("-q -ff -y %s", loop);
@@ -757,6 +1052,7 @@ test_real (void)
     return;
   }
   ok (label.device_size == 256 * MiB, "real: device size in the label");
+  ok (label.pv_size == 256 * MiB, "real: the PV's size is the device's");
   ok (label.data_offset == MiB, "real: data at 1 MiB");
   ok (strlen (label.pv_id) == 38, "real: PV id has 38 characters");
   is_str (vg->name, name, "real: VG name");
@@ -768,12 +1064,12 @@ test_real (void)
       "real: pe_count");
   lv1 = gk_lvm_find_lv (vg, "lv1");
   lv2 = gk_lvm_find_lv (vg, "lv2");
-  ok (vg->nr_lvs == 2 && lv1 && lv2, "real: lv1 and lv2");
+  ok (vg->lvs.len == 2 && lv1 && lv2, "real: lv1 and lv2");
   if (lv1 && lv2) {
     ok (gk_lvm_lv_size (vg, lv1) == 52 * MiB, "real: lv1 is 52 MiB");
     ok (gk_lvm_lv_size (vg, lv2) == 20 * MiB, "real: lv2 is 20 MiB");
     ok (lv1->visible && lv2->visible, "real: both visible");
-    ok (lv1->nr_segments == 2 && lv2->nr_segments == 1,
+    ok (lv1->segments.len == 2 && lv2->segments.len == 1,
         "real: lv1 has two segments, lv2 one");
     start1 = gk_lvm_lv_start (vg, lv1, "pv0");
     start2 = gk_lvm_lv_start (vg, lv2, "pv0");
@@ -783,8 +1079,8 @@ test_real (void)
         "real: lv1's marker at its computed start");
     ok (start2 >= 0 && has_marker (fd, start2, "GK-LV2-START"),
         "real: lv2's marker at its computed start");
-    if (lv1->nr_segments == 2) {
-      const struct gk_lvm_segment *s = &lv1->segments[1];
+    if (lv1->segments.len == 2) {
+      const struct gk_lvm_segment *s = &lv1->segments.ptr[1];
       uint64_t off = pv->pe_start + s->pv_start_extent * vg->extent_size +
         (41 * MiB - s->start_extent * vg->extent_size);
       ok (s->start_extent == 10 && STREQ (s->type, "striped") &&
@@ -793,6 +1089,48 @@ test_real (void)
     }
   }
   gk_lvm_vg_free (vg);
+  close (fd);
+
+  /* The shrunk PV: the label still says 256 MiB, the newest metadata
+   * 100 MiB or less (LVM 2.03 keeps pe_start out of dev_size), which is
+   * what LVM's extents need; the LVs are where they were.
+   */
+  free (errmsg);
+  errmsg = NULL;
+  fd = open (shrunk, O_RDONLY);
+  ok (gk_lvm_read_pv (gk_fd_pread_fn, &fd, 0, 256 * MiB, &label, &vg,
+                      &errmsg) == 0 && vg != NULL, "shrunk: read the PV");
+  if (errmsg)
+    printf ("#   %s\n", errmsg);
+  if (vg) {
+    struct gk_content c;
+    CLEANUP_FREE char *err2 = NULL;
+
+    pv = gk_lvm_find_pv (vg, label.pv_id);
+    ok (label.device_size == 256 * MiB,
+        "shrunk: the label still says 256 MiB");
+    ok (pv && pv->pe_count == shrunk_pe_count &&
+        pv->pe_start == shrunk_pe_start,
+        "shrunk: pe_count and pe_start as pvs reports them");
+    ok (pv && pv->dev_size > 0 && pv->dev_size <= 100 * MiB,
+        "shrunk: dev_size in the newest metadata is at most 100 MiB");
+    printf ("#   dev_size %" PRIu64 ", pe_count %" PRIu64
+            ", pv_size %" PRIu64 "\n", pv ? pv->dev_size : 0,
+            shrunk_pe_count, label.pv_size);
+    ok (label.pv_size <= 100 * MiB &&
+        label.pv_size >= shrunk_pe_start + shrunk_pe_count * 4 * MiB,
+        "shrunk: the PV's size is at most 100 MiB and holds every "
+        "extent");
+    ok (gk_content_probe (gk_fd_pread_fn, &fd, 0, 256 * MiB, &c,
+                          &err2) == 0 && c.kind == GK_CONTENT_PV &&
+        c.size == label.pv_size,
+        "shrunk: gk_content_probe gives the same size");
+    lv2 = gk_lvm_find_lv (vg, "lv2");
+    start2 = lv2 ? gk_lvm_lv_start (vg, lv2, "pv0") : -1;
+    ok (start2 >= 0 && has_marker (fd, start2, "GK-LV2-START"),
+        "shrunk: lv2's marker at its computed start");
+    gk_lvm_vg_free (vg);
+  }
   close (fd);
 
   /* A PV with no VG yet. */
@@ -821,6 +1159,7 @@ main (void)
 
   test_synthetic ();
   test_hostile_label ();
+  test_pv_size ();
   test_hostile_text ();
   have_dm = run ("dmsetup version");
   test_real ();

@@ -196,8 +196,8 @@ format_dump (const struct gk_ptable *t)
              "sector-size: %" PRIu32 "\n\n", guid,
              t->first_usable / ss, t->last_usable / ss - 1, ss);
   }
-  for (size_t i = 0; i < t->nr_parts; ++i) {
-    const struct gk_partition *p = &t->parts[i];
+  for (size_t i = 0; i < t->parts.len; ++i) {
+    const struct gk_partition *p = &t->parts.ptr[i];
 
     fprintf (fp, "%d : start=%12" PRIu64 ", size=%12" PRIu64 ", ",
              p->num, p->start / ss, p->size / ss);
@@ -266,12 +266,12 @@ same_partitions (const struct gk_ptable *a, const struct gk_ptable *b,
   if (a->type != b->type || a->sector_size != b->sector_size ||
       a->mbr_signature != b->mbr_signature ||
       memcmp (a->disk_guid, b->disk_guid, 16) != 0 ||
-      a->nr_parts != b->nr_parts)
+      a->parts.len != b->parts.len)
     return false;
   if (a->type == GK_PTABLE_GPT && a->gpt_nr_entries != b->gpt_nr_entries)
     return false;
-  for (size_t i = 0; i < a->nr_parts; ++i) {
-    const struct gk_partition *p = &a->parts[i], *q = &b->parts[i];
+  for (size_t i = 0; i < a->parts.len; ++i) {
+    const struct gk_partition *p = &a->parts.ptr[i], *q = &b->parts.ptr[i];
     if (p->num != q->num || p->start != q->start || p->size != q->size ||
         p->mbr_id != q->mbr_id || p->bootable != q->bootable ||
         p->extended != q->extended || p->logical != q->logical ||
@@ -287,9 +287,9 @@ same_partitions (const struct gk_ptable *a, const struct gk_ptable *b,
 static struct gk_partition *
 find_part (struct gk_ptable *t, int num)
 {
-  for (size_t i = 0; i < t->nr_parts; ++i)
-    if (t->parts[i].num == num)
-      return &t->parts[i];
+  for (size_t i = 0; i < t->parts.len; ++i)
+    if (t->parts.ptr[i].num == num)
+      return &t->parts.ptr[i];
   return NULL;
 }
 
@@ -367,10 +367,10 @@ test_mbr (void)
     CLEANUP_FREE char *theirs = sfdisk_dump (img);
     is_text (ours, theirs, "MBR read as sfdisk --dump reports it");
   }
-  ok (t->nr_parts == 6 && t->parts[2].extended && t->parts[3].logical &&
-      t->parts[3].num == 5 && t->parts[5].num == 7 &&
-      t->parts[3].ebr_gap == 2048 * 512, "extended and logicals flagged, "
-      "EBR gap of 1 MiB as sfdisk leaves it");
+  ok (t->parts.len == 6 && t->parts.ptr[2].extended &&
+      t->parts.ptr[3].logical && t->parts.ptr[3].num == 5 &&
+      t->parts.ptr[5].num == 7 && t->parts.ptr[3].ebr_gap == 2048 * 512,
+      "extended and logicals flagged, EBR gap of 1 MiB as sfdisk leaves it");
 
   /* Unchanged round trip: the same bytes sfdisk wrote. */
   ok (write_file (t, same, 100 * MiB, &errmsg) == 0,
@@ -386,12 +386,12 @@ test_mbr (void)
       boot_kept = boot_kept && boot[i] == 0xb0;
     ok (boot_kept, "boot code bytes 0-439 untouched");
   }
-  for (size_t i = 3; i < t->nr_parts; ++i) {
-    uint64_t at = t->parts[i].start - t->parts[i].ebr_gap;
+  for (size_t i = 3; i < t->parts.len; ++i) {
+    uint64_t at = t->parts.ptr[i].start - t->parts.ptr[i].ebr_gap;
     CLEANUP_FREE uint8_t *a = read_bytes (img, at, 512);
     CLEANUP_FREE uint8_t *b = read_bytes (same, at, 512);
     ok (memcmp (a, b, 512) == 0, "EBR of partition %d as sfdisk wrote it",
-        t->parts[i].num);
+        t->parts.ptr[i].num);
   }
   t2 = read_file (same, &errmsg);
   ok (t2 && same_partitions (t, t2, true), "MBR round trip: every field "
@@ -486,7 +486,7 @@ test_mbr (void)
   /* An MBR with no partitions is fine. */
   sh ("echo 'label: dos' | sfdisk -q '%s' >/dev/null 2>&1", bad);
   t2 = read_file (bad, &errmsg);
-  ok (t2 && t2->type == GK_PTABLE_MBR && t2->nr_parts == 0,
+  ok (t2 && t2->type == GK_PTABLE_MBR && t2->parts.len == 0,
       "empty MBR read with no partitions");
   gk_ptable_free (t2);
 
@@ -512,7 +512,7 @@ test_mbr_chs (void)
     return;
   }
   t = read_file (img, &errmsg);
-  if (!ok (t && t->nr_parts == 3, "20G MBR image read")) {
+  if (!ok (t && t->parts.len == 3, "20G MBR image read")) {
     printf ("#   %s\n", errmsg ? errmsg : "");
     gk_ptable_free (t);
     return;
@@ -520,7 +520,7 @@ test_mbr_chs (void)
   ok (write_file (t, same, 20 * 1024 * MiB, &errmsg) == 0,
       "20G MBR written unchanged");
   {
-    uint64_t ebr = t->parts[2].start - t->parts[2].ebr_gap;
+    uint64_t ebr = t->parts.ptr[2].start - t->parts.ptr[2].ebr_gap;
     CLEANUP_FREE uint8_t *a = read_bytes (img, 440, 72);
     CLEANUP_FREE uint8_t *b = read_bytes (same, 440, 72);
     CLEANUP_FREE uint8_t *c = read_bytes (img, ebr, 512);
@@ -629,9 +629,10 @@ test_gpt (void)
     is_text (ours, theirs, "GPT read as sfdisk --dump reports it "
              "(gap in numbers, names, attributes, GUIDs)");
   }
-  ok (t->gpt_nr_entries == 128 && t->nr_parts == 3 &&
-      t->parts[1].num == 3 && STREQ (t->parts[1].name, "root \xc3\xbc") &&
-      STREQ (t->parts[2].name, ""), "GPT entries, numbers and names");
+  ok (t->gpt_nr_entries == 128 && t->parts.len == 3 &&
+      t->parts.ptr[1].num == 3 &&
+      STREQ (t->parts.ptr[1].name, "root \xc3\xbc") &&
+      STREQ (t->parts.ptr[2].name, ""), "GPT entries, numbers and names");
 
   /* Unchanged round trip. */
   ok (write_file (t, same, 100 * MiB, &errmsg) == 0,
@@ -825,14 +826,15 @@ test_hostile (void)
       .type_guid = { 2 } },
   };
   struct gk_ptable gpt = { .type = GK_PTABLE_GPT, .sector_size = 512,
-                           .nr_parts = 2, .parts = parts };
+                           .parts = { .ptr = parts, .len = 2, .cap = 2 } };
   struct gk_ptable *t = NULL;
   char *errmsg = NULL;
 
   /* A good GPT in memory, written and read back by the memory reader. */
   ok (gk_ptable_write (&gpt, size, gk_mem_pwrite_fn, &m, &errmsg) == 0 &&
-      read_mem (good, size, &t, &errmsg) == 0 && t->nr_parts == 2 &&
-      t->parts[1].start == 1024 * 512 && STREQ (t->parts[1].name, "b"),
+      read_mem (good, size, &t, &errmsg) == 0 && t->parts.len == 2 &&
+      t->parts.ptr[1].start == 1024 * 512 &&
+      STREQ (t->parts.ptr[1].name, "b"),
       "memory: GPT written and read back");
   gk_ptable_free (t);
   free (errmsg);
@@ -946,7 +948,7 @@ test_io_errors (void)
   struct gk_partition p = { .num = 1, .start = 512, .size = 512,
                             .mbr_id = 0x83, .name = "" };
   struct gk_ptable mbr = { .type = GK_PTABLE_MBR, .sector_size = 512,
-                           .nr_parts = 1, .parts = &p };
+                           .parts = { .ptr = &p, .len = 1, .cap = 1 } };
   struct gk_ptable *t = NULL;
   char *errmsg = NULL;
 
