@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "appliance/facts.h"
+#include "diskio/image.h"
 #include "options/common.h"
 #include "options/options.h"
 #include "utils/machine-readable.h"
@@ -27,12 +28,11 @@ enum {
 
 static const char short_options[] = "a:c:d:hiP:qvVx";
 static const struct option long_options[] = {
-  /* Shared with every tool (options/common.h). */
-  GK_LONGOPT_ADD, GK_LONGOPT_BLOCKSIZE, GK_LONGOPT_COLORS, GK_LONGOPT_CONNECT,
-  GK_LONGOPT_DOMAIN, GK_LONGOPT_ECHO_KEYS, GK_LONGOPT_FORMAT, GK_LONGOPT_HELP,
-  GK_LONGOPT_KEY, GK_LONGOPT_KEYS_FROM_STDIN, GK_LONGOPT_LONG_OPTIONS,
-  GK_LONGOPT_MACHINE_READABLE, GK_LONGOPT_QUIET, GK_LONGOPT_SHORT_OPTIONS,
-  GK_LONGOPT_VERBOSE, GK_LONGOPT_VERSION,
+  /* Shared (options/common.h): the standard options, the drive options
+   * (-a --blocksize -c -d --format) and the LUKS keys.
+   */
+  GK_LONGOPT_STANDARD, GK_LONGOPT_ADD, GK_LONGOPT_BLOCKSIZE,
+  GK_LONGOPT_CONNECT, GK_LONGOPT_DOMAIN, GK_LONGOPT_FORMAT, GK_LONGOPT_KEYS,
   /* virt-df's own. */
   { "csv",              no_argument,       NULL, CSV_OPTION },
   { "human-readable",   no_argument,       NULL, 'h' },
@@ -133,6 +133,15 @@ main (int argc, char *argv[])
   else if (optind < argc)
     gk_error ("extra parameter on the command line: ‘%s’", argv[optind]);
   gk_options_check_consumed (&opts);
+  /* libguestfs would say "--format bogus was given, but the image is
+   * raw", qemu "Unknown driver".
+   */
+  for (size_t i = 0; i < opts.drives.len; ++i) {
+    const char *format = opts.drives.ptr[i].format;
+
+    if (format && !gk_image_format_known (format))
+      gk_error ("--format %s: unknown disk format", format);
+  }
 
   if (gk_machine_readable && opts.drives.len == 0)
     gk_print_facts ((const char *const[]) {

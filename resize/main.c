@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "appliance/facts.h"
 #include "appliance/fs-features.h"
 #include "options/common.h"
+#include "diskio/format.h"
 #include "diskio/image.h"
 #include "diskio/output.h"
 #include "diskio/qcow2-check.h"
@@ -109,12 +111,11 @@ enum {
 
 static const char short_options[] = "c:d:nqvVx";
 static const struct option long_options[] = {
-  /* Shared with every tool (options/common.h). */
-  GK_LONGOPT_COLORS, GK_LONGOPT_CONNECT, GK_LONGOPT_DOMAIN,
-  GK_LONGOPT_ECHO_KEYS, GK_LONGOPT_HELP, GK_LONGOPT_KEY,
-  GK_LONGOPT_KEYS_FROM_STDIN, GK_LONGOPT_LONG_OPTIONS,
-  GK_LONGOPT_MACHINE_READABLE, GK_LONGOPT_QUIET, GK_LONGOPT_SHORT_OPTIONS,
-  GK_LONGOPT_VERBOSE, GK_LONGOPT_VERSION, GK_LONGOPT_WRAP,
+  /* Shared with other tools (options/common.h): -c -d, the LUKS keys,
+   * and every tool's standard options, plus --wrap.
+   */
+  GK_LONGOPT_STANDARD, GK_LONGOPT_CONNECT, GK_LONGOPT_DOMAIN,
+  GK_LONGOPT_KEYS, GK_LONGOPT_WRAP,
   /* virt-resize's own. */
   { "align-first",         required_argument, NULL, ALIGN_FIRST_OPTION },
   { "alignment",           required_argument, NULL, ALIGNMENT_OPTION },
@@ -237,6 +238,48 @@ parse_options (int argc, char *argv[], struct resize_options *o,
 
   if (o->expand && o->shrink)
     gk_error ("you cannot use options --expand and --shrink together");
+
+  /* qemu's own words would be "Unknown driver 'bogus'", about the disk. */
+  if (o->format && !gk_image_format_known (o->format))
+    gk_error ("--format %s: unknown disk format", o->format);
+  if (o->output_format && !gk_image_format_known (o->output_format))
+    gk_error ("--output-format %s: unknown disk format", o->output_format);
+}
+
+/* What upstream's -d (--debug) would have taken for its disks: a file,
+ * a device or a URI.
+ */
+static bool
+looks_like_disk (const char *arg)
+{
+  struct stat st;
+
+  return strstr (arg, "://") || stat (arg, &st) == 0;
+}
+
+/* A format given for a local image must be the image's: --output-format
+ * raw on a qcow2 target would overwrite the qcow2 with a raw disk (and
+ * be reported as "too small"), --format qcow2 on a raw source read as
+ * "not in qcow2 format".  Both directions are refused: a disk image
+ * does not start with another format's header by chance.
+ */
+static void
+check_given_format (const char *option, const char *path, const char *format,
+                    const char *what)
+{
+  CLEANUP_FREE char *detected = NULL;
+  struct stat st;
+
+  /* Not a file: opening it says what it is. */
+  if (format == NULL || strstr (path, "://") || stat (path, &st) == -1 ||
+      S_ISDIR (st.st_mode))
+    return;
+  detected = gk_image_detect_format (path);
+  if (detected == NULL)
+    exit (EXIT_FAILURE);
+  if (STRNEQ (detected, format))
+    gk_error ("%s: %s %s was given, but the %s is %s", path, option, format,
+              what, detected);
 }
 
 /* -d DOMAIN: the source is the domain's (first) disk.  Writing a disk a
@@ -250,8 +293,14 @@ use_domain_disk (struct resize_options *o, struct gk_domain *dom)
   const struct gk_domain_disk *disk;
 
   if (gk_libvirt_get_domain (o->libvirt_uri, o->domain, true, dom,
-                             &errmsg) == -1)
+                             &errmsg) == -1) {
+    if (looks_like_disk (o->domain))
+      gk_error ("-d %s: this is a disk, not a libvirt domain: -d names the "
+                "guest whose disk is resized (upstream's -d meant --debug: "
+                "use -v for debugging messages, and give INDISK OUTDISK)",
+                o->domain);
     gk_error ("%s", errmsg);
+  }
   if (dom->active)
     gk_error ("domain ‘%s’ is running: shut it down first "
               "(virsh shutdown %s), then run virt-resize again",
@@ -303,6 +352,11 @@ main (int argc, char *argv[])
       }, (const char *const[]) { "ntfs", "btrfs", "xfs", "f2fs", NULL });
 
   if (o.domain) {
+    if (nr_args == 2)
+      gk_error ("-d %s: two disks follow, but -d names the guest whose "
+                "disk is resized and only OUTDISK follows it (upstream's "
+                "-d meant --debug: use -v for debugging messages)",
+                o.domain);
     if (nr_args != 1)
       gk_error ("usage is: %s [--options] -d domain outdisk",
                 gk_program_name);
@@ -321,6 +375,10 @@ main (int argc, char *argv[])
    * under another name (or a file the source reads through), and no
    * one else writes it.  --dry-run writes nothing.
    */
+  if (opts.format)
+    check_given_format ("--format", o.infile, o.format, "image");
+  check_given_format ("--output-format", o.outfile, o.output_format,
+                      "target");
   if (gk_image_same_file_check (o.infile, o.format, o.outfile) == -1)
     exit (EXIT_FAILURE);
   if (!o.dry_run && gk_output_claim (o.outfile) == -1)
@@ -360,7 +418,11 @@ main (int argc, char *argv[])
   /* Content that must shrink is shrunk on an overlay of the source
    * (one appliance launch); the source itself is never written.
    */
-  copy_from = plan.needs_shrink ? shrink_contents (&src, &o) : src.disk;
+  copy_from = src.disk;
+  if (plan.needs_shrink) {
+    gk_message ("Launching the appliance");
+    copy_from = shrink_contents (&src, &o);
+  }
 
   /* From here until it is complete, an interruption (INT, TERM, HUP)
    * stops our qemu-nbd processes, leaves the target without a valid
@@ -376,8 +438,10 @@ main (int argc, char *argv[])
   source_close (&src);
   write_table (&src, dst, &o, &plan);
 
-  if (plan.needs_grow)
+  if (plan.needs_grow) {
+    gk_message ("Launching the appliance");
     expand_contents (&src, &o, &plan, o.output_format);
+  }
   gk_output_forget_interrupt ();
   gk_interrupt_message ("interrupted");
 

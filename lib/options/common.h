@@ -67,6 +67,17 @@ enum gk_common_long_option {
 #define GK_LONGOPT_WRAP      { "wrap", no_argument, NULL, GK_OPT_WRAP }
 #define GK_LONGOPT_END       { NULL, 0, NULL, 0 }
 
+/* The options of every tool: --colo[u]r[s] --help --long-options
+ * --machine-readable --quiet --short-options --verbose --version.
+ */
+#define GK_LONGOPT_STANDARD                                          \
+  GK_LONGOPT_COLORS, GK_LONGOPT_HELP, GK_LONGOPT_LONG_OPTIONS,       \
+  GK_LONGOPT_MACHINE_READABLE, GK_LONGOPT_QUIET,                     \
+  GK_LONGOPT_SHORT_OPTIONS, GK_LONGOPT_VERBOSE, GK_LONGOPT_VERSION
+/* The LUKS key options: --echo-keys --key --keys-from-stdin. */
+#define GK_LONGOPT_KEYS                                              \
+  GK_LONGOPT_ECHO_KEYS, GK_LONGOPT_KEY, GK_LONGOPT_KEYS_FROM_STDIN
+
 struct gk_cmdline {
   const char *short_options;
   const struct option *long_options;
