@@ -8,11 +8,10 @@
  * range reading as zero and unallocated.  So: fstrim each filesystem,
  * discard each volume group's free extents through a temporary LV, and
  * discard the body of each swap device (its header, with the UUID and
- * label, is put back).  NTFS is mounted with the kernel's ntfs3, which
- * can trim, rather than ntfs-3g, which cannot.  Only a filesystem that
- * still cannot discard is zero-filled, and only in copy mode, where the
- * host-side copy turns the zeroes into holes; in place that would
- * allocate what it should release, so it is only reported.
+ * label, is put back).  (ntfs-3g trims too, since 2017.)  Only a
+ * filesystem that cannot discard is zero-filled, and only in copy mode,
+ * where the host-side copy turns the zeroes into holes; in place that
+ * would allocate what it should release, so it is only reported.
  */
 #include <config.h>
 
@@ -318,13 +317,7 @@ release_filesystem (struct release *rel, const char *dev, const char *type)
   }
 
   guestfs_push_error_handler (g, NULL, NULL);
-  /* ntfs-3g (libguestfs's choice for ntfs) cannot trim; the kernel's
-   * ntfs3 can, which spares the slow zero-fill through FUSE.
-   */
-  m = STREQ (type, "ntfs") ? guestfs_mount_vfs (g, "", "ntfs3", dev, "/")
-                           : -1;
-  if (m == -1)
-    m = guestfs_mount (g, dev, "/");
+  m = guestfs_mount (g, dev, "/");
   guestfs_pop_error_handler (g);
   if (m == 0) {
     if (mounted_read_only (rel, dev, type))
