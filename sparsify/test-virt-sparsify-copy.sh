@@ -3,7 +3,7 @@
 # an LVM VG, every free byte allocated and non-zero): the output holds
 # the live data and little else, every file is intact, the swap keeps
 # its UUID and label, and the input is not changed.  Then --convert
-# qcow2 --compress=zstd gives the same disk, compressed.
+# qcow2 --compress=zstd with --ignore and --zero.
 # Appliance launches: 3 (sparsify, verify, sparsify again).
 source "$srcdir/../tests/functions.sh"
 set -e
@@ -65,21 +65,40 @@ dd if="$t/out.img" bs=512 skip="$swap_start" count=8 status=none |
 
 dirty_verify "$t/out.img" raw
 
-# qcow2, compressed with zstd.  Each run mounts the filesystems, so
-# their metadata differ from the raw output's; the files are checked on
-# the host instead of by another launch: the ext4 partition, with
-# e2fsck and debugfs.
-"$vs" -q --convert qcow2 --compress=zstd "$img" "$t/out.qcow2"
+# part IMAGE N OUT: partition N of the raw IMAGE, into OUT.
+part () {
+  local start size
+  read -r start size < <(sfdisk -d "$1" |
+    sed -n "s|.*$2 : start= *\\([0-9]*\\), size= *\\([0-9]*\\),.*|\\1 \\2|p")
+  dd if="$1" of="$3" bs=512 skip="$start" count="$size" conv=sparse \
+    status=none
+}
+junk () { grep -c -a guestkit-dirty-bytes "$1" || :; }
+
+# The ignored xfs keeps its junk, the zeroed vfat is all zeroes, and
+# the raw output had neither.
+part "$t/out.img" 2 "$t/p2"
+assert_eq "junk left in sda2 of out.img" 0 "$(junk "$t/p2")"
+
+# qcow2, compressed with zstd, --ignore and --zero.  Each run mounts
+# the filesystems, so their metadata differ from the raw output's; the
+# files are checked on the host instead of by another launch: the ext4
+# partition, with e2fsck and debugfs.
+"$vs" --convert qcow2 --compress=zstd --ignore /dev/sda2 --zero sda4 \
+  "$img" "$t/out.qcow2" > "$t/log2"
+cat "$t/log2"
+! grep -q 'Fill free space in /dev/sda2 ' "$t/log2"
+grep -q '\] Zeroing /dev/sda4$' "$t/log2"
 qemu-img info "$t/out.qcow2" | grep -q 'compression type: zstd'
 qemu-img check -q "$t/out.qcow2"
-[ "$(alloc "$t/out.qcow2")" -le "$out" ]
 assert_no_leftovers "$TMPDIR"
+qemu-img convert -O raw "$t/out.qcow2" "$t/q.raw"
+part "$t/q.raw" 2 "$t/p2"
+[ "$(junk "$t/p2")" -gt 0 ]
+part "$t/q.raw" 4 "$t/p4"
+assert_eq "bytes in zeroed sda4" 0 "$(tr -d '\0' < "$t/p4" | wc -c)"
 if command -v debugfs >/dev/null && command -v e2fsck >/dev/null; then
-  qemu-img convert -O raw "$t/out.qcow2" "$t/q.raw"
-  read -r start size < <(sfdisk -d "$t/q.raw" |
-    sed -n 's|.*1 : start= *\([0-9]*\), size= *\([0-9]*\),.*|\1 \2|p')
-  dd if="$t/q.raw" of="$t/p1" bs=512 skip="$start" count="$size" \
-    conv=sparse status=none
+  part "$t/q.raw" 1 "$t/p1"
   e2fsck -fn "$t/p1"
   n=0
   while IFS=$'\t' read -r dev path sum; do
