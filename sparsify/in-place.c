@@ -23,6 +23,7 @@
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
+#include "utils/tmpfiles.h"
 #include "utils/string-list.h"
 #include "utils/vector.h"
 #include "sparsify.h"
@@ -97,6 +98,10 @@ run_group (const struct sparsify_options *o, struct group *grp)
   guestfs_push_error_handler (g, NULL, NULL);
   if (!gk_quiet)
     gk_progress_attach (g);
+  /* libguestfs's temporary files inside ours: an interruption ends the
+   * program at once (utils/tmpfiles.h) and removes ours.
+   */
+  guestfs_set_tmpdir (g, gk_tmpdir ());
   for (size_t i = 0; i < grp->n; ++i)
     if (guestfs_add_drive_opts (g, grp->disks[i]->path,
                                 GUESTFS_ADD_DRIVE_OPTS_FORMAT,

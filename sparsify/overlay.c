@@ -13,6 +13,7 @@
 #include "appliance/luks.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
+#include "utils/tmpfiles.h"
 #include "sparsify.h"
 
 void
@@ -25,6 +26,10 @@ sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov)
   if (!gk_quiet)
     gk_progress_attach (g);
   gk_message ("Examine source disk");
+  /* libguestfs's temporary files inside ours: an interruption ends the
+   * program at once (utils/tmpfiles.h) and removes ours.
+   */
+  guestfs_set_tmpdir (g, gk_tmpdir ());
   /* cache=unsafe: the overlay is thrown away if anything fails, so
    * flushes through the emulated disk would only cost time.
    */
