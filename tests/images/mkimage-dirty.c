@@ -4,7 +4,8 @@
  * Usage: mkimage-dirty IMAGE MANIFEST
  *          IMAGE (raw, a copy of multifs_image) is dirtied in place:
  *          the swap gets a label and a fixed UUID, then the free space
- *          of every filesystem (up to 32 MiB of it), the swap body and
+ *          of every filesystem (up to 32 MiB of it, 1 MiB on NTFS), the
+ *          swap body and
  *          the VG's free extents are filled with non-zero bytes, deleted
  *          again (files removed, temporary LV removed), so the space is
  *          free but allocated and not zero: what sparsify must release.
@@ -28,6 +29,8 @@
 #define SWAP_UUID "5a7e5a7e-1111-2222-3333-444455556666"
 #define JUNK "guestkit-dirty-bytes-"
 #define FILL_MAX (32 * MiB)
+/* ntfs-3g took over 8 minutes for 32 MiB here. */
+#define FILL_MAX_NTFS (1 * MiB)
 
 static int
 compare (const void *a, const void *b)
@@ -118,6 +121,8 @@ dirty_filesystems (guestfs_h *g, char **fses)
     len = sv->bavail * sv->bsize - 8 * MiB;
     if (len > FILL_MAX)
       len = FILL_MAX;
+    if (strcmp (fses[i + 1], "ntfs") == 0 && len > FILL_MAX_NTFS)
+      len = FILL_MAX_NTFS;
     guestfs_free_statvfs (sv);
     if (len > 0) {
       CHECK (guestfs_fill_pattern (g, JUNK, (int) len, "/junk"));
