@@ -730,6 +730,28 @@ test_hostile_text (void)
   struct gk_lvm_vg *vg = NULL;
   char *errmsg = NULL;
 
+  /* Found by fuzz-lvm-text and fuzz-lvm-label (clang's UBSan): empty
+   * vectors (no PVs, no LVs, an LV without segments, an empty list)
+   * were freed with arithmetic on their NULL pointer.
+   */
+  {
+    static const char empty[] =
+      "vg { extent_size = 8192 tags = []\n"
+      " logical_volumes { lv { status = [] } } }\n";
+    const struct gk_lvm_lv *lv;
+
+    ok (parse (empty, sizeof empty - 1, &vg, &errmsg) == 0 &&
+        vg->pvs.len == 0 && vg->lvs.len == 1 &&
+        (lv = gk_lvm_find_lv (vg, "lv")) != NULL &&
+        lv->segments.len == 0 && !lv->visible &&
+        gk_lvm_lv_size (vg, lv) == 0 && gk_lvm_lv_start (vg, lv, "pv0") == -1,
+        "text: empty lists, no PVs, an LV without segments");
+    gk_lvm_vg_free (vg);
+    vg = NULL;
+    free (errmsg);
+    errmsg = NULL;
+  }
+
   /* Nesting: refused at a fixed depth, not by running out of stack. */
   {
     const size_t depth = 100000;

@@ -488,6 +488,15 @@ test_mbr (void)
   t2 = read_file (bad, &errmsg);
   ok (t2 && t2->type == GK_PTABLE_MBR && t2->parts.len == 0,
       "empty MBR read with no partitions");
+  /* Found by fuzz-mbr and fuzz-gpt (clang's UBSan): freeing an empty
+   * vector did arithmetic on its NULL pointer (vector_foreach).
+   */
+  if (t2) {
+    struct gk_ptable *c = gk_ptable_copy (t2);
+    ok (c->parts.len == 0 && c->parts.ptr == NULL,
+        "empty table copied with no array");
+    gk_ptable_free (c);
+  }
   gk_ptable_free (t2);
 
   gk_ptable_free (t);

@@ -87,10 +87,13 @@ extern void *gk_vector_grow (void *ptr, size_t *cap, size_t need,
 
 #define empty_vector { .ptr = NULL, .len = 0, .cap = 0 }
 
-/* for (type *ELEM = first; ELEM < end; ++ELEM) over vector V. */
+/* for (type *ELEM = first; ELEM < end; ++ELEM) over vector V.  An
+ * empty vector's ptr may be NULL, and NULL + 0 is undefined behaviour
+ * (clang's UBSan says so): no arithmetic on it then.  V may be const.
+ */
 #define vector_foreach(elem, v)                                         \
-  for (__typeof__ ((v)->ptr) elem = (v)->ptr;                           \
-       elem < (v)->ptr + (v)->len; ++elem)
+  for (__typeof__ (&(v)->ptr[0]) elem = (v)->ptr;                       \
+       elem != NULL && elem < (v)->ptr + (v)->len; ++elem)
 
 /* The one vector of strings.  Whether it owns its strings is the
  * owner's business: string_vector_free_all frees them too.
