@@ -23,8 +23,8 @@ alloc () { echo $(( $(stat -c %b "$1") * 512 )); }
 live="$(alloc "$base")"
 dirty="$(alloc "$img")"
 echo "live data $live bytes, dirty image $dirty bytes allocated"
-# Else the test would prove nothing.
-[ "$dirty" -gt $((live * 2)) ]
+# Else the test would prove nothing (the junk is 170 MiB).
+[ "$dirty" -gt $((live * 3 / 2)) ]
 
 "$vs" --machine-readable="file:$t/mr" "$img" "$t/out.img" > "$t/log"
 cat "$t/log"
@@ -73,12 +73,18 @@ part () {
   dd if="$1" of="$3" bs=512 skip="$start" count="$size" conv=sparse \
     status=none
 }
-junk () { grep -c -a guestkit-dirty-bytes "$1" || :; }
+junk () { grep -a -o guestkit-dirty-bytes "$1" | wc -l; }
 
 # The ignored xfs keeps its junk, the zeroed vfat is all zeroes, and
-# the raw output had neither.
+# the raw output had neither (all but what shares a 4 KiB block of the
+# overlay with live data).
+part "$img" 2 "$t/p2"
+junk_in="$(junk "$t/p2")"
 part "$t/out.img" 2 "$t/p2"
-assert_eq "junk left in sda2 of out.img" 0 "$(junk "$t/p2")"
+junk_out="$(junk "$t/p2")"
+echo "junk in sda2: $junk_in in the input, $junk_out in the output"
+[ "$junk_in" -gt 100000 ]
+[ "$junk_out" -le $(( junk_in / 100 )) ]
 
 # qcow2, compressed with zstd, --ignore and --zero.  Each run mounts
 # the filesystems, so their metadata differ from the raw output's; the
@@ -94,7 +100,7 @@ qemu-img check -q "$t/out.qcow2"
 assert_no_leftovers "$TMPDIR"
 qemu-img convert -O raw "$t/out.qcow2" "$t/q.raw"
 part "$t/q.raw" 2 "$t/p2"
-[ "$(junk "$t/p2")" -gt 0 ]
+[ "$(junk "$t/p2")" -ge $(( junk_in / 2 )) ]
 part "$t/q.raw" 4 "$t/p4"
 assert_eq "bytes in zeroed sda4" 0 "$(tr -d '\0' < "$t/p4" | wc -c)"
 if command -v debugfs >/dev/null && command -v e2fsck >/dev/null; then

@@ -7,13 +7,15 @@
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
+requires env --default-signal=INT true
 
 img="$(dirty_image)" || exit $?
 test_tmpdir --private-tmpdir
 vs="$top_builddir/sparsify/virt-sparsify"
 in_sum="$(sha256_of "$img")"
 
-"$vs" "$img" "$t/out.img" > "$t/log" 2> "$t/err" &
+# A background job of a script ignores SIGINT unless told otherwise.
+env --default-signal=INT "$vs" "$img" "$t/out.img" > "$t/log" 2> "$t/err" &
 pid=$!
 for (( i = 0; i < 1200; ++i )); do
   grep -q 'Fill free space in' "$t/log" && break

@@ -27,6 +27,13 @@
 #include "utils/tmpfiles.h"
 #include "sparsify.h"
 
+/* A discard only zeroes whole clusters of the overlay: with qcow2's
+ * default 64 KiB, a free block next to a used one keeps its old bytes.
+ * 4 KiB clusters match the filesystems' blocks; their bigger mapping
+ * tables only grow where the appliance writes.
+ */
+#define OVERLAY_OPTIONS "compat=1.1,cluster_size=4096"
+
 /* The absolute name of the source, as the overlay's backing file: the
  * overlay lives elsewhere, so a relative name would resolve wrongly.
  */
@@ -208,7 +215,7 @@ overlay_create (const struct sparsify_options *o, const char *format,
 
   {
     const char *const argv[] = {
-      QEMU_IMG, "create", "-q", "-f", "qcow2", "-o", "compat=1.1",
+      QEMU_IMG, "create", "-q", "-f", "qcow2", "-o", OVERLAY_OPTIONS,
       "-F", format, "-b", backing, ov->path, NULL
     };
 
