@@ -94,6 +94,7 @@ run_group (const struct sparsify_options *o, struct group *grp)
   CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
   struct release_result r = { 0 };
   const char *const fstrim[] = { "fstrim", NULL };
+  int pid;
 
   guestfs_push_error_handler (g, NULL, NULL);
   if (!gk_quiet)
@@ -117,6 +118,12 @@ run_group (const struct sparsify_options *o, struct group *grp)
     fail_group (grp);
     return;
   }
+  /* An interruption ends the program at once: the appliance must not
+   * outlive it (libguestfs's own watchdog did not stop it here).
+   */
+  pid = guestfs_get_pid (g);
+  if (pid > 0)
+    gk_interrupt_add_child (pid, -1);
   if (guestfs_feature_available (g, (char **) fstrim) <= 0) {
     gk_error_noexit ("discard/trim is not supported by this appliance "
                      "(no fstrim): use copying mode instead");
@@ -125,6 +132,8 @@ run_group (const struct sparsify_options *o, struct group *grp)
   if (gk_decrypt_luks (g, o->opts) == -1 ||
       release_free_space (g, o, true, name_of, grp, &r) == -1)
     fail_group (grp);
+  if (pid > 0)                  /* libguestfs reaps it now */
+    gk_interrupt_remove_child (pid);
   if (guestfs_shutdown (g) == -1) {
     gk_error_noexit ("shutdown: %s", guestfs_last_error (g));
     fail_group (grp);

@@ -21,6 +21,7 @@ sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov)
 {
   CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
   struct release_result r = { 0 };
+  int pid;
 
   guestfs_push_error_handler (g, NULL, NULL);
   if (!gk_quiet)
@@ -41,9 +42,18 @@ sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov)
     gk_error ("%s: %s", ov->path, guestfs_last_error (g));
   if (gk_launch (g) == -1)
     exit (EXIT_FAILURE);
+  /* An interruption ends the program at once: the appliance must not
+   * outlive it (libguestfs's own watchdog did not stop it here).
+   */
+  pid = guestfs_get_pid (g);
+  if (pid > 0)
+    gk_interrupt_add_child (pid, -1);
   if (gk_decrypt_luks (g, o->opts) == -1)
     exit (EXIT_FAILURE);
   if (release_free_space (g, o, false, NULL, NULL, &r) == -1)
     exit (EXIT_FAILURE);
+  /* libguestfs reaps it now. */
+  if (pid > 0)
+    gk_interrupt_remove_child (pid);
   gk_guestfs_check (g, guestfs_shutdown (g), "shutdown");
 }

@@ -63,7 +63,8 @@ done | uniq | wc -l | grep -qx 1
 dd if="$t/out.img" bs=512 skip="$swap_start" count=8 status=none |
   grep -qa gkswap
 
-dirty_verify "$t/out.img" raw
+# Its appliance cache goes to TMPDIR: not in the tool's.
+TMPDIR="$t" dirty_verify "$t/out.img" raw
 
 # part IMAGE N OUT: partition N of the raw IMAGE, into OUT.
 part () {

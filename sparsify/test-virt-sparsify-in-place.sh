@@ -60,5 +60,6 @@ for f in "$img" "$t/a.img" "$t/b.img"; do
   dd if="$f" bs=512 skip="$swap_start" count=8 status=none | sha256sum
 done | uniq | wc -l | grep -qx 1
 
-dirty_verify "$t/a.img" raw
+# Its appliance cache goes to TMPDIR: not in the tool's.
+TMPDIR="$t" dirty_verify "$t/a.img" raw
 assert_no_leftovers "$TMPDIR"
