@@ -72,6 +72,8 @@ extern void *gk_vector_grow (void *ptr, size_t *cap, size_t need,
   name##_search (const name *v, const type *key,                        \
                  int (*cmp) (const type *, const type *))               \
   {                                                                     \
+    if (v->len == 0)            /* bsearch's array must not be NULL */ \
+      return NULL;                                                      \
     return bsearch (key, v->ptr, v->len, sizeof (type),                 \
                     (int (*) (const void *, const void *)) cmp);        \
   }                                                                     \
