@@ -46,6 +46,20 @@ guest_disk_count (const struct df_guest *guest)
  * reported against its guest and cannot sink a shared appliance.
  */
 static int
+check_disk (guestfs_h *g, struct df_guest *guest, const struct gk_drive *d)
+{
+  CLEANUP_FREE char *problem = NULL;
+
+  if (gk_check_drive (g, d) == -1 ||
+      df_check_partition_table (d, &problem) == -1)
+    return -1;
+  if (problem && guest->table_problem == NULL)
+    guest->table_problem = guest_disk_count (guest) > 1
+      ? xasprintf ("%s: %s", d->arg, problem) : xstrdup (problem);
+  return 0;
+}
+
+static int
 check_guest (guestfs_h *g, struct df_guest *guest)
 {
   if (guest->is_domain) {
@@ -53,13 +67,13 @@ check_guest (guestfs_h *g, struct df_guest *guest)
       struct gk_drive d;
 
       gk_domain_disk_as_drive (&guest->domain.disks.ptr[i], &d);
-      if (gk_check_drive (g, &d) == -1)
+      if (check_disk (g, guest, &d) == -1)
         return -1;
     }
     return 0;
   }
   for (size_t i = 0; i < guest->drives.len; ++i)
-    if (gk_check_drive (g, guest->drives.ptr[i]) == -1)
+    if (check_disk (g, guest, guest->drives.ptr[i]) == -1)
       return -1;
   return 0;
 }
@@ -245,6 +259,13 @@ guest_done (struct df_guest *guest)
   guest->done = true;
   if (guest->rows.len > 0)
     return;
+  /* A partition table the kernel could not read either. */
+  if (guest->table_problem) {
+    gk_error_noexit ("%s: no filesystems were found: %s", guest->name,
+                     guest->table_problem);
+    guest->failed = true;
+    return;
+  }
   /* Nothing measurable (blank, random, swap-only or encrypted without a
    * key): upstream prints the header and exits 0, so a cron job over an
    * image directory is not failed by one odd disk.  Say so, and go on.
@@ -254,6 +275,20 @@ guest_done (struct df_guest *guest)
   else
     gk_warning ("%s: no filesystems were found (not a disk image, or "
                 "an empty or encrypted one?)", guest->name);
+}
+
+/* What our own parser found wrong says it better than parted. */
+static void
+report_list_error (guestfs_h *g, struct df_guest *guest)
+{
+  const char *err = guestfs_last_error (g);
+  CLEANUP_FREE char *reason =
+    guest->table_problem ? xstrdup (guest->table_problem)
+    : err ? xstrndup (err, strcspn (err, "\n")) : xstrdup ("unknown error");
+
+  gk_error_noexit ("%s: cannot list the filesystems: %s", guest->name,
+                   reason);
+  guest->failed = guest->done = true;
 }
 
 /* Run one appliance for GUESTS.  With more than one guest, guests that
@@ -274,6 +309,12 @@ run_appliance (struct df_guest **guests, size_t n,
       guests[i]->failed = guests[i]->done = true;
       continue;
     }
+    /* A damaged table can break list_filesystems for everybody (parted
+     * refuses overlapping partitions): such a guest gets an appliance
+     * of its own (left not done, for the rerun).
+     */
+    if (n > 1 && guests[i]->table_problem)
+      continue;
     if (add_guest (g, guests[i]) == -1) {
       /* Nothing of it was added only if it failed on its first disk;
        * otherwise the device numbering is off, so start over alone.
@@ -297,6 +338,13 @@ run_appliance (struct df_guest **guests, size_t n,
     return -1;                  /* the caller retries guests one by one */
   }
   fses = list_filesystems (g, s);
+  if (fses == NULL) {
+    /* Not "no filesystems": something in a disk broke libguestfs. */
+    if (added > 1)
+      return -1;                /* the caller retries guests one by one */
+    report_list_error (g, usable[0]);
+    return 0;
+  }
   if (added > 1)
     df_find_conflicts (g, fses, usable, added, conflict);
   measure_all (g, fses, usable, added, conflict);
@@ -331,8 +379,8 @@ run_batch (size_t b, FILE *out, void *opaque)
   for (size_t i = 0; i < n; ++i)
     guests[i] = &p->guests->ptr[first + i];
   if (n > 0 && run_appliance (guests, n, p->s) == -1 && n > 1)
-    gk_debug ("a shared appliance could not start; trying its guests "
-              "one at a time");
+    gk_debug ("a shared appliance could not start or list its "
+              "filesystems; trying its guests one at a time");
 
   /* Whatever is not done yet gets an appliance of its own. */
   for (size_t i = 0; i < n; ++i) {

@@ -40,6 +40,8 @@ struct df_guest {
   df_row_list rows;
   bool done;
   bool failed;                  /* an error was reported for it */
+  char *table_problem;          /* what the host's parser finds wrong
+                                   with a partition table, or NULL */
 };
 DEFINE_VECTOR_TYPE (df_guest_list, struct df_guest);
 
@@ -74,6 +76,15 @@ extern ssize_t df_guest_of_device (const char *dev, struct df_guest **guests,
 /* Which guest owns the LV "/dev/VG/LV" (by its VG's first PV), or -1. */
 extern ssize_t df_guest_of_lv (guestfs_h *g, const char *lv,
                                struct df_guest **guests, size_t n);
+
+/* tables.c: read the partition table of a local disk on the host.
+ * A chain of logical partitions that loops is refused (the appliance
+ * would never finish with it): returns -1 after reporting.  Other
+ * damage is left to the appliance: returns 0, with what is wrong in
+ * *PROBLEM (caller frees) for when nothing is found on the disk.
+ */
+extern int df_check_partition_table (const struct gk_drive *d,
+                                     char **problem);
 
 /* devices.c: naming devices relative to a guest's first disk. */
 extern ssize_t df_device_index (const char *dev);

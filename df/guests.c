@@ -137,6 +137,7 @@ df_free_guests (df_guest_list *guests)
 
     free (g->name);
     free (g->uuid);
+    free (g->table_problem);
     free (g->drives.ptr);
     if (g->is_domain)
       gk_domain_free (&g->domain);

@@ -25,6 +25,31 @@ cat "$t/stdout" "$t/events"
 
 # Progress as "pos/total" lines on stdout, messages as JSON lines.
 grep -Eq '^[0-9]+/[0-9]+$' "$t/stdout"
+# The progress lines count the copy's bytes: one series per partition
+# copied, never going back, ending at that partition's size.  The
+# appliance's launch is not among them (it counts in twelfths: "9/12").
+sfdisk -d "$src" |
+  sed -n 's/.* size= *\([0-9]*\), type=\([0-9a-f]*\).*/\1 \2/p' |
+  awk '$2 != "5" && $2 != "f" { print $1 * 512 }' > "$t/sizes"
+python3 - "$t/stdout" "$t/sizes" <<'PY'
+import re, sys
+series = []
+for line in open(sys.argv[1]):
+    m = re.fullmatch(r"(\d+)/(\d+)\n?", line)
+    if not m:
+        continue
+    pos, total = int(m[1]), int(m[2])
+    last = series[-1][-1] if series else None
+    if last and last[0] < last[1]:
+        assert total == last[1] and pos >= last[0], (last, line)
+        series[-1].append((pos, total))
+    else:
+        series.append([(pos, total)])
+ends = [s[-1] for s in series]
+assert all(pos == total for pos, total in ends), ends
+sizes = sorted(int(x) for x in open(sys.argv[2]))
+assert sorted(total for _, total in ends) == sizes, (ends, sizes)
+PY
 python3 - "$t/events" <<'PY'
 import json, sys
 types = set()

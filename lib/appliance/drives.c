@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "appliance/drives.h"
+#include "diskio/format.h"
 #include "diskio/qcow2-check.h"
 #include "libvirt/domain-xml.h"
 #include "options/options.h"
+#include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
 #include "utils/string-list.h"
@@ -71,11 +73,29 @@ check_local_image (guestfs_h *g, const char *name, const char *path,
   return 0;
 }
 
+/* A URI whose format libguestfs would probe: probed here instead, with
+ * qemu-img, whose one line says why the server cannot be reached
+ * (libguestfs says "qemu-img info exited with error status 1" and a
+ * paragraph of advice).
+ */
+static int
+check_uri (const struct gk_drive *d)
+{
+  CLEANUP_FREE char *format = NULL;
+
+  if (d->format)
+    return 0;
+  format = gk_image_detect_format (d->arg);
+  return format ? 0 : -1;
+}
+
 int
 gk_check_drive (guestfs_h *g, const struct gk_drive *d)
 {
   if (d->type == GK_DRIVE_FILE)
     return check_local_image (g, d->arg, d->path, d->format);
+  if (d->type == GK_DRIVE_URI)
+    return check_uri (d);
   return 0;
 }
 
@@ -138,8 +158,18 @@ gk_add_drive (guestfs_h *g, const struct gk_drive *d, bool read_only)
     gk_error_noexit ("internal error: gk_add_drive called for a domain");
     return -1;
   }
-  if (guestfs_add_drive_opts_argv (g, d->path, &optargs) == -1)
+  /* One line of ours, not libguestfs's reason and its advice. */
+  guestfs_push_error_handler (g, NULL, NULL);
+  if (guestfs_add_drive_opts_argv (g, d->path, &optargs) == -1) {
+    const char *err = guestfs_last_error (g);
+    CLEANUP_FREE char *reason =
+      err ? xstrndup (err, strcspn (err, "\n")) : xstrdup ("unknown error");
+
+    gk_error_noexit ("%s: %s", d->arg, reason);
+    guestfs_pop_error_handler (g);
     return -1;
+  }
+  guestfs_pop_error_handler (g);
   return 0;
 }
 

@@ -14,7 +14,9 @@
 #include "options/options.h"
 
 /* The checks gk_add_drive makes before adding a local image: it exists,
- * is readable, not empty, in the format given, not a damaged qcow2.
+ * is readable, not empty, in the format given, not a damaged qcow2; and
+ * before adding a URI without a format: it can be reached (qemu-img
+ * probes its format, as libguestfs would).
  * Returns 0, or -1 after reporting.  Use it to vet the disks of many
  * guests before any is added to a shared appliance.
  */
@@ -24,7 +26,9 @@ extern int gk_check_drive (guestfs_h *g, const struct gk_drive *drive);
 extern void gk_domain_disk_as_drive (const struct gk_domain_disk *disk,
                                      struct gk_drive *drive);
 
-/* Add one command-line drive (not a domain).  Returns 0 or -1. */
+/* Add one command-line drive (not a domain).  Returns 0, or -1 after
+ * reporting one line.
+ */
 extern int gk_add_drive (guestfs_h *g, const struct gk_drive *drive,
                          bool read_only);
 

@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "appliance/handle.h"
@@ -110,28 +113,25 @@ gk_handle_create (void)
 }
 
 /* libguestfs puts the appliance's socket in a directory of its own under
- * /tmp that no API names.  qemu's command line does, so once qemu runs
- * we register that directory for removal if we are killed.  (A signal
- * during the launch itself can still leave it behind.)
+ * /tmp that no API names, made during the launch and removed only by
+ * guestfs_close: a tool killed while the appliance starts would leave
+ * it behind.  qemu's command line names it, so it is registered for
+ * removal as soon as qemu runs (see watch_launch).  Returns true if
+ * PID's command line named one.
  */
-static void
-register_socket_dir (guestfs_h *g)
+static bool
+register_socket_dir (pid_t pid)
 {
   CLEANUP_FREE char *path = NULL;
   CLEANUP_FCLOSE FILE *fp = NULL;
   char buf[8192];
   size_t n;
-  int pid;
+  bool found = false;
 
-  guestfs_push_error_handler (g, NULL, NULL);
-  pid = guestfs_get_pid (g);
-  guestfs_pop_error_handler (g);
-  if (pid <= 0)
-    return;
-  path = xasprintf ("/proc/%d/cmdline", pid);
-  fp = fopen (path, "r");
+  path = xasprintf ("/proc/%d/cmdline", (int) pid);
+  fp = fopen (path, "re");
   if (fp == NULL)
-    return;
+    return false;
   n = fread (buf, 1, sizeof buf - 1, fp);
   buf[n] = '\0';
   for (size_t i = 0; i < n; i += strlen (buf + i) + 1) {
@@ -146,8 +146,45 @@ register_socket_dir (guestfs_h *g)
       CLEANUP_FREE char *dir = xstrndup (p, end - p);
 
       gk_tmpfile_register (dir);
+      found = true;
     }
   }
+  return found;
+}
+
+/* While a launch runs, a thread looks at the children of the launching
+ * thread (qemu is one) every 20 ms until one names the socket
+ * directory.  What is left is the moment between libguestfs making the
+ * directory and starting qemu.
+ */
+struct launch_watch {
+  pid_t tid;                    /* the launching thread */
+  bool done;                    /* the launch returned (atomic) */
+  bool found;                   /* the directory is registered */
+};
+
+static void *
+watch_launch (void *arg)
+{
+  struct launch_watch *w = arg;
+  const struct timespec step = { 0, 20 * 1000 * 1000 };
+  char path[64];
+
+  snprintf (path, sizeof path, "/proc/self/task/%d/children", (int) w->tid);
+  while (!__atomic_load_n (&w->done, __ATOMIC_SEQ_CST)) {
+    FILE *fp = fopen (path, "re");
+    long pid;
+
+    if (fp == NULL)
+      return NULL;              /* a kernel without it */
+    while (!w->found && fscanf (fp, "%ld", &pid) == 1)
+      w->found = register_socket_dir (pid);
+    fclose (fp);
+    if (w->found)
+      return NULL;
+    nanosleep (&step, NULL);
+  }
+  return NULL;
 }
 
 /* The test harness counts launches per test (tests/timed-test.sh):
@@ -172,16 +209,29 @@ count_launch (void)
 int
 gk_launch (guestfs_h *g)
 {
+  struct launch_watch watch = { .tid = syscall (SYS_gettid) };
+  sigset_t all, old;
+  pthread_t thread;
+  bool watching;
   int r;
 
   warn_if_kvm_broken ();
   count_launch ();
+  /* The watcher takes no signals: they go where they went before. */
+  sigfillset (&all);
+  pthread_sigmask (SIG_SETMASK, &all, &old);
+  watching = pthread_create (&thread, NULL, watch_launch, &watch) == 0;
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
   /* libguestfs' own message is "see earlier error messages"; the detail
    * is in qemu's output, shown with -v.
    */
   guestfs_push_error_handler (g, NULL, NULL);
   r = guestfs_launch (g);
   guestfs_pop_error_handler (g);
+  if (watching) {
+    __atomic_store_n (&watch.done, true, __ATOMIC_SEQ_CST);
+    pthread_join (thread, NULL);
+  }
   if (r == -1) {
     const char *err = guestfs_last_error (g);
     /* libguestfs follows its reason with paragraphs of advice ("This
@@ -196,7 +246,15 @@ gk_launch (guestfs_h *g)
                      reason, gk_verbose ? "" : " (run with -v to see why)");
     return -1;
   }
-  register_socket_dir (g);
+  if (!watch.found) {
+    int pid;
+
+    guestfs_push_error_handler (g, NULL, NULL);
+    pid = guestfs_get_pid (g);
+    guestfs_pop_error_handler (g);
+    if (pid > 0)
+      register_socket_dir (pid);
+  }
   return 0;
 }
 

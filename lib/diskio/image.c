@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 #include "diskio/image.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
+#include "utils/exec.h"
 #include "utils/messages.h"
 #include "utils/tmpfiles.h"
 
@@ -90,13 +92,93 @@ register_child (struct gk_image *disk)
   }
 }
 
-struct gk_image *
-gk_image_open (const char *path, const char *format, bool writable)
+/* The list after "Supported formats:" in qemu-img --help (asked once),
+ * or NULL if qemu-img does not tell.
+ */
+static const char *
+qemu_formats (void)
+{
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  static bool asked;
+  static char *formats;
+  const char *argv[] = { QEMU_IMG, "--help", NULL };
+  struct gk_command cmd = { .argv = argv, .capture_stdout = true };
+  struct gk_command_result result;
+
+  pthread_mutex_lock (&lock);
+  if (!asked && gk_command_run (&cmd, &result) == 0) {
+    const char *p = result.output ?
+      strstr (result.output, "Supported formats:") : NULL;
+
+    if (gk_command_exited (&result, 0) && p) {
+      p += strlen ("Supported formats:");
+      formats = xstrndup (p, strcspn (p, "\n"));
+    }
+    free (result.output);
+  }
+  asked = true;
+  pthread_mutex_unlock (&lock);
+  return formats;
+}
+
+bool
+gk_image_format_known (const char *name)
+{
+  const char *p = qemu_formats ();
+  size_t len = strlen (name);
+
+  if (p == NULL)
+    return true;
+  while (*p) {
+    size_t n;
+
+    p += strspn (p, " \t");
+    n = strcspn (p, " \t");
+    if (n == len && strncmp (p, name, n) == 0)
+      return true;
+    p += n;
+  }
+  return false;
+}
+
+/* "driver=FORMAT,file.filename=PATH,file.locking=off" for qemu's
+ * --image-opts, with the commas of PATH doubled.
+ */
+static char *
+unlocked_image_opts (const char *path, const char *format)
+{
+  size_t len = strlen (path);
+  CLEANUP_FREE char *escaped = xmalloc (2 * len + 1);
+  char *q = escaped;
+
+  for (const char *p = path; *p; ++p) {
+    *q++ = *p;
+    if (*p == ',')
+      *q++ = ',';
+  }
+  *q = '\0';
+  return xasprintf ("driver=%s,file.filename=%s,file.locking=off", format,
+                    escaped);
+}
+
+static struct gk_image *
+open_image (const char *path, const char *format, bool writable,
+            bool shared)
 {
   struct gk_image *disk;
   const char *argv[16];
+  CLEANUP_FREE char *image_opts = NULL;
   size_t i = 0;
   int64_t r;
+  struct stat st;
+
+  /* qemu's words for it are "'file' driver requires ... to be a regular
+   * file".
+   */
+  if (!gk_is_uri (path) && stat (path, &st) == 0 && S_ISDIR (st.st_mode)) {
+    gk_error_noexit ("%s: is a directory, not a disk image", path);
+    return NULL;
+  }
 
   disk = xcalloc (1, sizeof *disk);
   disk->path = xstrdup (path);
@@ -152,8 +234,14 @@ gk_image_open (const char *path, const char *format, bool writable)
   /* Always name the format: a probed raw image is refused writes to
    * sector 0, and probing untrusted images is unsafe.
    */
-  argv[i++] = "-f";
-  argv[i++] = disk->format;
+  if (shared) {
+    image_opts = unlocked_image_opts (path, disk->format);
+    argv[i++] = "--image-opts";
+  }
+  else {
+    argv[i++] = "-f";
+    argv[i++] = disk->format;
+  }
   if (writable) {
     /* Like qemu-img convert's default for the target: the data reach
      * the host page cache, and only a host crash could lose them.
@@ -166,7 +254,7 @@ gk_image_open (const char *path, const char *format, bool writable)
     argv[i++] = "--read-only";
     argv[i++] = "--cache=writeback";
   }
-  argv[i++] = path;
+  argv[i++] = shared ? image_opts : path;
   argv[i] = NULL;
 
   if (nbd_connect_systemd_socket_activation (disk->nbd,
@@ -210,6 +298,18 @@ gk_image_open (const char *path, const char *format, bool writable)
   disk->can_block_status =
     nbd_can_meta_context (disk->nbd, LIBNBD_CONTEXT_BASE_ALLOCATION) == 1;
   return disk;
+}
+
+struct gk_image *
+gk_image_open (const char *path, const char *format, bool writable)
+{
+  return open_image (path, format, writable, false);
+}
+
+struct gk_image *
+gk_image_open_shared (const char *path, const char *format)
+{
+  return open_image (path, format, false, !gk_is_uri (path));
 }
 
 int
@@ -356,7 +456,7 @@ gk_image_zero (struct gk_image *disk, uint64_t count, uint64_t offset,
     uint64_t n;
     int r;
 
-    if (disk->can_zero) {
+    if (disk->can_zero && (punch || strcmp (disk->format, "raw") == 0)) {
       n = gk_image_aligned_piece (offset, count, MAX_ZERO_REQUEST);
       r = nbd_zero (disk->nbd, n, offset,
                     punch ? 0 : LIBNBD_CMD_FLAG_NO_HOLE);

@@ -26,6 +26,20 @@ struct gk_image;                 /* opaque */
 extern struct gk_image *gk_image_open (const char *path, const char *format,
                                      bool writable);
 
+/* Like gk_image_open read-only, but without qemu's image locks, for a
+ * look at an image that a running virtual machine may be writing
+ * (virt-df reads partition tables): what is read may be torn, so never
+ * copy from it.
+ */
+extern struct gk_image *gk_image_open_shared (const char *path,
+                                              const char *format);
+
+/* Whether qemu knows the disk format NAME ("qcow2", "raw", ...), from
+ * the list qemu-img prints.  True when that list cannot be had: qemu
+ * itself then has the last word.
+ */
+extern bool gk_image_format_known (const char *name);
+
 /* Flushes (if writable), stops qemu-nbd and frees.  Returns 0, or -1
  * after reporting (e.g. the final flush failed).  NULL is allowed.
  */
@@ -41,8 +55,12 @@ extern int gk_image_pread (struct gk_image *disk, void *buf, size_t count,
 extern int gk_image_pwrite (struct gk_image *disk, const void *buf,
                            size_t count, uint64_t offset);
 /* Make a range read as zeroes.  With PUNCH the range is deallocated
- * when the format allows it (sparse), otherwise it is written.
- * COUNT may be any size: it is split into requests the server accepts.
+ * when the format allows it (sparse), otherwise it is allocated: raw
+ * files and devices get a zero request that keeps their blocks (qemu:
+ * fallocate's zero range, BLKZEROOUT), other formats zero bytes, since
+ * a zero request only flags a qcow2 cluster as zero without allocating
+ * it.  COUNT may be any size: it is split into requests the server
+ * accepts.
  */
 extern int gk_image_zero (struct gk_image *disk, uint64_t count,
                          uint64_t offset, bool punch);

@@ -80,7 +80,7 @@ gk_output_claim (const char *path)
     .l_type = F_WRLCK, .l_whence = SEEK_SET,
     .l_start = GUESTKIT_LOCK_BYTE, .l_len = 1,
   };
-  int fd;
+  int fd, write_err = 0;
 
   if (gk_is_uri (path) || stat (path, &st) == -1 ||
       !(S_ISREG (st.st_mode) || S_ISBLK (st.st_mode)))
@@ -91,12 +91,16 @@ gk_output_claim (const char *path)
 
   fd = open (path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
   if (fd == -1) {
-    /* Not writable: the write will fail with its own error, but an
-     * image in use still deserves the clearer one.
+    /* A read-only mount or an immutable file cannot be written or
+     * replaced: refused below, after the clearer error for an image in
+     * use.  Permissions are the writer's business (a tool may replace
+     * the file rather than write it).
      */
+    if (errno == EROFS || errno == EPERM)
+      write_err = errno;
     fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd == -1)
-      return 0;
+      return 0;                 /* opening it will say what is wrong */
   }
   if (byte_locked (fd, GUESTKIT_LOCK_BYTE)) {
     gk_error_noexit ("%s: the disk image is being written by another "
@@ -110,6 +114,12 @@ gk_output_claim (const char *path)
                      "running virtual machine, qemu-nbd or qemu-img): "
                      "stop it before writing this image", path);
     close (fd);
+    return -1;
+  }
+  if (write_err) {
+    close (fd);
+    gk_error_noexit ("%s: the disk image cannot be written: %s", path,
+                     strerror (write_err));
     return -1;
   }
   if ((fcntl (fd, F_GETFL) & O_ACCMODE) != O_RDWR) {

@@ -18,8 +18,9 @@
  * (qemu's image lock says a running VM, qemu-nbd or qemu-img has write
  * access or forbids writers) or another guestkit tool has claimed it,
  * then claim it until the program exits, so that two tools never
- * write one image.  Returns 0, or -1 after reporting
- * "PATH: the disk image is in use ...".
+ * write one image.  An image on a read-only mount, or an immutable one,
+ * is refused too.  Returns 0, or -1 after reporting
+ * "PATH: the disk image is in use ..." or "... cannot be written: ...".
  */
 extern int gk_output_claim (const char *path);
 

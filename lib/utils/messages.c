@@ -1,7 +1,9 @@
 /* guestkit: messages, warnings and errors in the upstream formats.
  *
  * Warnings go to stderr (upstream prints them on stdout, which breaks
- * scripts that parse a tool's output, e.g. virt-df --csv).
+ * scripts that parse a tool's output, e.g. virt-df --csv).  A progress
+ * bar on the terminal gets its newline first: no message starts on the
+ * line of a bar.
  */
 #include <config.h>
 
@@ -17,6 +19,7 @@
 #include "utils/cleanups.h"
 #include "utils/machine-readable.h"
 #include "utils/messages.h"
+#include "utils/progress.h"
 #include "utils/tmpfiles.h"
 
 const char *gk_program_name = "guestkit";
@@ -123,6 +126,7 @@ gk_message (const char *fs, ...)
   gk_log_as_json ("message", msg);
   if (gk_quiet)
     return;
+  gk_progress_end_line ();
   colour_on (stdout, GREEN);
   print_wrapped (stdout, msg, printf ("[%6.1f] ", gk_elapsed_seconds ()));
   colour_off (stdout);
@@ -144,6 +148,7 @@ gk_info (const char *fs, ...)
     return;
 
   gk_log_as_json ("info", msg);
+  gk_progress_end_line ();
   colour_on (stdout, MAGENTA);
   print_wrapped (stdout, msg, printf ("%s: ", gk_program_name));
   colour_off (stdout);
@@ -167,6 +172,7 @@ vwarning_or_error (const char *type, enum colour c, const char *fs,
     full = NULL;
   }
   gk_log_as_json (type, msg);
+  gk_progress_end_line ();
   fflush (stdout);
   colour_on (stderr, c);
   print_wrapped (stderr, msg,
@@ -193,6 +199,7 @@ gk_debug (const char *fs, ...)
 
   if (!gk_verbose)
     return;
+  gk_progress_end_line ();
   va_start (args, fs);
   fprintf (stderr, "%s: debug: ", gk_program_name);
   vfprintf (stderr, fs, args);

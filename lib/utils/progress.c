@@ -147,6 +147,18 @@ gk_progress_update (uint64_t pos, uint64_t total)
 }
 
 void
+gk_progress_end_line (void)
+{
+  pthread_mutex_lock (&lock);
+  if (drawn && tty) {
+    fputc ('\n', tty);
+    fflush (tty);
+  }
+  drawn = false;
+  pthread_mutex_unlock (&lock);
+}
+
+void
 gk_progress_finish (void)
 {
   if (!gk_progress_enabled ())

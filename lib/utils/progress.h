@@ -17,6 +17,11 @@ extern void gk_progress_reset (void);
 extern void gk_progress_update (uint64_t pos, uint64_t total);
 /* Draw 100% and end the line. */
 extern void gk_progress_finish (void);
+/* End the line of a bar drawn on the terminal, if any, so that what is
+ * printed next starts on a line of its own (messages.c calls it before
+ * every message).  The bar goes on below if it is updated again.
+ */
+extern void gk_progress_end_line (void);
 /* Whether a bar or progress lines are shown at all (not -q; a tty or
  * machine-readable mode).
  */

@@ -154,6 +154,9 @@ stop_children (void)
 
     if (pid <= 0)
       continue;
+    /* Stopped once: the pid may be another process's afterwards. */
+    child_fd[i] = -1;
+    __atomic_store_n (&child_pid[i], 0, __ATOMIC_SEQ_CST);
     if (fd >= 0)
       close (fd);
     kill (pid, SIGTERM);
@@ -302,6 +305,19 @@ signal_handler (int sig)
   raise (sig);
 }
 
+/* At exit (gk_error's too): a qemu-nbd still connected (an error left
+ * its image open) is stopped and reaped like on interruption, so that
+ * nothing of ours outlives the program and no write of it lands after
+ * it ended; then the files go.
+ */
+static void
+exit_handler (void)
+{
+  if (getpid () == owner_pid)
+    stop_children ();
+  gk_tmpfiles_cleanup ();
+}
+
 void
 gk_tmpfiles_init (void)
 {
@@ -314,7 +330,7 @@ gk_tmpfiles_init (void)
   owner_pid = getpid ();
   for (size_t i = 0; i < MAX_CHILDREN; ++i)
     child_fd[i] = -1;
-  atexit (gk_tmpfiles_cleanup);
+  atexit (exit_handler);
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = signal_handler;
   sigemptyset (&sa.sa_mask);
@@ -354,15 +370,24 @@ gk_interrupt_release (void)
 void
 gk_tmpfile_register (const char *path)
 {
+  /* Threads register too (appliances launched in parallel).  The
+   * handler sees an entry once it is complete: n_entries moves last.
+   */
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
   struct stat st;
-  int i = n_entries;
+  int i;
 
-  if (i >= MAX_TMPFILES)
+  pthread_mutex_lock (&lock);
+  i = n_entries;
+  if (i >= MAX_TMPFILES) {
+    pthread_mutex_unlock (&lock);
     gk_error ("internal error: too many temporary files");
+  }
   table[i].path = xstrdup (path);
   table[i].is_dir = stat (path, &st) == 0 && S_ISDIR (st.st_mode);
   table[i].active = 1;
-  n_entries = i + 1;
+  __atomic_store_n (&n_entries, i + 1, __ATOMIC_SEQ_CST);
+  pthread_mutex_unlock (&lock);
 }
 
 const char *

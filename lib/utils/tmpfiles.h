@@ -2,8 +2,9 @@
  * must not survive the program, and what an interruption does.
  *
  * Registered paths are removed at exit, on gk_error, and on SIGINT,
- * SIGTERM, SIGHUP and SIGQUIT.  On those signals the handler also stops
- * the registered children and zeroes the registered output ranges (see
+ * SIGTERM, SIGHUP and SIGQUIT; registered children still running are
+ * stopped first.  On those signals the handler also zeroes the
+ * registered output ranges (see
  * below), then either re-raises the signal (the default: the exit
  * status tells the caller what happened) or, once a tool has set an
  * interruption message, prints "PROG: error: MESSAGE" and exits 1.
@@ -22,6 +23,7 @@
 extern void gk_tmpfiles_init (void);
 
 /* Remove PATH (a file, or a directory tree) when the program ends.
+ * Safe to call from several threads.
  */
 extern void gk_tmpfile_register (const char *path);
 
@@ -43,7 +45,8 @@ extern void gk_tmpfiles_cleanup (void);
 extern void gk_interrupt_message (const char *fs, ...)
   __attribute__ ((format (printf, 1, 2)));
 
-/* A child to stop on interruption, before anything else is done:
+/* A child to stop on interruption (or at exit), before anything else
+ * is done:
  * FD (our end of a connection to it, or -1) is closed, then the child
  * gets SIGTERM and is reaped (SIGKILL if it is still there after five
  * seconds).  A qemu-nbd serving an output so exits, and no write of it
