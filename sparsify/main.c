@@ -89,12 +89,11 @@ enum {
 
 static const char short_options[] = "c:d:o:qvVx";
 static const struct option long_options[] = {
-  /* Shared with every tool (options/common.h). */
-  GK_LONGOPT_COLORS, GK_LONGOPT_CONNECT, GK_LONGOPT_DOMAIN,
-  GK_LONGOPT_ECHO_KEYS, GK_LONGOPT_HELP, GK_LONGOPT_KEY,
-  GK_LONGOPT_KEYS_FROM_STDIN, GK_LONGOPT_LONG_OPTIONS,
-  GK_LONGOPT_MACHINE_READABLE, GK_LONGOPT_QUIET, GK_LONGOPT_SHORT_OPTIONS,
-  GK_LONGOPT_VERBOSE, GK_LONGOPT_VERSION, GK_LONGOPT_WRAP,
+  /* Shared (options/common.h): the standard options, --wrap, -c -d for
+   * the input, and the LUKS keys.
+   */
+  GK_LONGOPT_STANDARD, GK_LONGOPT_WRAP, GK_LONGOPT_CONNECT,
+  GK_LONGOPT_DOMAIN, GK_LONGOPT_KEYS,
   /* virt-sparsify's own. */
   { "check-tmpdir",  required_argument, NULL, CHECK_TMPDIR_OPTION },
   { "compress",      optional_argument, NULL, COMPRESS_OPTION },
