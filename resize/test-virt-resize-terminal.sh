@@ -2,7 +2,8 @@
 # virt-resize on a terminal (issue 8): in a tmux pane, the appliance
 # phase has a heading of its own ("Launching the appliance"), and every
 # progress bar ends its line: no message is printed on the line of a
-# bar.  (The machine-readable progress lines are checked by
+# bar, not even the error of ^C in the middle of a copy.  (The
+# machine-readable progress lines are checked by
 # test-virt-resize-debian.sh.)
 # Appliance launches: 1 (growing sda1's ext4).
 source "$srcdir/../tests/functions.sh"
@@ -70,4 +71,32 @@ Launching the appliance
 Expanding /dev/sda1 using the ‘resize2fs’ method" "$(cat "$t/messages")"
 
 sfdisk -d "$t/out.img" > /dev/null
+assert_no_leftovers "$TMPDIR"
+
+# ^C in the middle of a copy (slowed down for the test): the error is
+# on a line of its own, not after the bar.  The pane's shell traps
+# SIGINT (rather than ignoring it, which virt-resize would inherit) so
+# that it lives on to write the exit status.
+truncate -s 1G "$t/out2.img"
+printf -v cmd 'cd %q && trap : INT
+GUESTKIT_TEST_COPY_DELAY_MS=100 %q --expand /dev/sda1 src.img out2.img
+echo $? > %q; exec sleep 3600' "$t" "$vr" "$t/status2"
+tmux -S "$sock" new-session -d -s intr -x 100 -y 50 "$cmd"
+for (( i = 0; i < 200; i++ )); do
+  tmux -S "$sock" capture-pane -p -J -t intr | grep -q "Copying /dev/sda1" &&
+    break
+  sleep 0.1
+done
+sleep 0.5
+tmux -S "$sock" send-keys -t intr C-c
+for (( i = 0; i < 600; i++ )); do
+  [ -s "$t/status2" ] && break
+  sleep 0.1
+done
+tmux -S "$sock" capture-pane -p -J -S - -t intr > "$t/screen2"
+sed 's/ *$//' "$t/screen2" | cat -s
+assert_eq "exit status after ^C" 1 "$(cat "$t/status2")"
+grep -q "^virt-resize: error: interrupted: out2.img is incomplete$" \
+  "$t/screen2"
+grep -Eq "$bar" "$t/screen2"
 assert_no_leftovers "$TMPDIR"

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static uint64_t last_pos = UINT64_MAX, last_total;
 static unsigned spinner;
 static FILE *tty;
 static bool drawn;
+volatile sig_atomic_t gk_progress_line_open;
 
 static double
 now (void)
@@ -96,6 +98,7 @@ draw_bar (uint64_t pos, uint64_t total, double t)
   fprintf (tty, "] %s", pos >= total ? "     " : eta);
   fflush (tty);
   drawn = true;
+  gk_progress_line_open = isatty (STDERR_FILENO);
 }
 
 void
@@ -155,6 +158,7 @@ gk_progress_end_line (void)
     fflush (tty);
   }
   drawn = false;
+  gk_progress_line_open = 0;
   pthread_mutex_unlock (&lock);
 }
 
@@ -171,6 +175,7 @@ gk_progress_finish (void)
     fflush (tty);
   }
   drawn = false;
+  gk_progress_line_open = 0;
   last_pos = UINT64_MAX;
   last_total = 0;
   pthread_mutex_unlock (&lock);

@@ -8,6 +8,7 @@
 #ifndef GUESTKIT_PROGRESS_H
 #define GUESTKIT_PROGRESS_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdbool.h>
 
@@ -22,6 +23,12 @@ extern void gk_progress_finish (void);
  * every message).  The bar goes on below if it is updated again.
  */
 extern void gk_progress_end_line (void);
+/* Set while a bar's line on the terminal is not ended (and standard
+ * error is a terminal): the interruption handler (tmpfiles.c) starts
+ * its message on a line of its own.
+ */
+extern volatile sig_atomic_t gk_progress_line_open;
+
 /* Whether a bar or progress lines are shown at all (not -q; a tty or
  * machine-readable mode).
  */

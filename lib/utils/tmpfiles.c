@@ -25,6 +25,7 @@
 #include "utils/alloc.h"
 #include "utils/exec.h"
 #include "utils/messages.h"
+#include "utils/progress.h"
 #include "utils/tmpfiles.h"
 
 #define MAX_TMPFILES 256
@@ -288,6 +289,11 @@ signal_handler (int sig)
   if (idx >= 0) {
     const char *msg = message[idx];
     size_t len = strlen (msg);
+
+    /* Not after the bar, on its line ("  42% [###---]^Cvirt-resize:"). */
+    if (gk_progress_line_open && write (STDERR_FILENO, "\n", 1) != 1) {
+      /* nothing better to do in a handler */
+    }
 
     while (len > 0) {
       ssize_t r = write (STDERR_FILENO, msg, len);
