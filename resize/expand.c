@@ -18,6 +18,7 @@
 #include "appliance/luks.h"
 #include "options/options.h"
 #include "utils/cleanups.h"
+#include "utils/machine-readable.h"
 #include "utils/messages.h"
 #include "utils/string-list.h"
 #include "resize.h"
@@ -210,7 +211,10 @@ expand_contents (struct source *src, const struct resize_options *o,
   gk_drive_init (&drive, o->outfile, out_format, "");
   drive.cachemode = "unsafe";
   guestfs_push_error_handler (g, NULL, NULL);
-  if (!gk_quiet)
+  /* Machine-readable progress lines are the copy's bytes: what the
+   * appliance does after it is not reported that way.
+   */
+  if (!gk_quiet && !gk_machine_readable)
     gk_progress_attach (g);
   if (gk_add_drive (g, &drive, false) == -1 || gk_launch (g) == -1)
     exit (EXIT_FAILURE);
