@@ -33,25 +33,12 @@ mkdir "$t/dir.img"
 qemu-img convert -O qcow2 "$t/good.img" "$t/good.qcow2"
 size=$(stat -c %s "$t/good.qcow2")
 head -c $((size / 2)) "$t/good.qcow2" > "$t/truncated.qcow2"
-# A GPT whose primary header is damaged (the kernel reads no partition).
-cp "$t/gpt.img" "$t/gpt-damaged.img"
-printf 'XX' | dd of="$t/gpt-damaged.img" bs=1 seek=$((512 + 16)) \
-  conv=notrunc status=none
-# An MBR whose extended partition overlaps the first partition.
-cp "$t/good.img" "$t/overlap.img"
-printf '\x00\x08\x00\x00' | dd of="$t/overlap.img" bs=1 seek=$((446 + 16 + 8)) \
-  conv=notrunc status=none
-# EBR loops: the first EBR links to itself; the second back to the first.
-ext=$((133120 * 512))
-cp "$t/good.img" "$t/loop.img"
-printf '\x00\x00\x00\x00' | dd of="$t/loop.img" bs=1 seek=$((ext + 462 + 8)) \
-  conv=notrunc status=none
-second=$(( ext + 512 * $(dd if="$t/good.img" bs=1 skip=$((ext + 462 + 8)) \
-                           count=4 status=none | od -An -tu4) ))
-cp "$t/good.img" "$t/loop2.img"
-printf '\x05\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00' |
-  dd of="$t/loop2.img" bs=1 seek=$((second + 462 + 4)) conv=notrunc \
-     status=none
+# A GPT whose primary header is damaged (the kernel reads no partition),
+# an MBR whose extended partition overlaps sda1, EBR loops.
+gpt_damaged_image "$t/gpt.img" "$t/gpt-damaged.img"
+mbr_overlap_image "$t/good.img" "$t/overlap.img"
+ebr_loop_image "$t/good.img" "$t/loop.img"
+ebr_cycle_image "$t/good.img" "$t/loop2.img"
 qemu-img convert -O qcow2 "$t/loop.img" "$t/loop.qcow2"
 
 inputs=(good.img gpt.img random.img blank.img empty.img good.qcow2
@@ -122,7 +109,7 @@ expect_error "nbd://127.0.0.1:1/x: .*Connection refused" \
   -a nbd://127.0.0.1:1/x
 # The appliance would never finish with a looping chain of logical
 # partitions: read on the host, refused.
-expect_error "loop.img: the extended boot record at byte $ext links to byte $ext, backwards (a loop)" \
+expect_error "loop.img: the extended boot record at byte $EBR1_BYTE links to byte $EBR1_BYTE, backwards (a loop)" \
   -a "$t/loop.img"
 expect_error "loop2.img: .*(a loop)" -a "$t/loop2.img"
 expect_error "loop.qcow2: .*(a loop)" -a "$t/loop.qcow2"

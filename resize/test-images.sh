@@ -7,6 +7,16 @@
 #   gpt_image FILE           GPT: sda1 ext4 "root", sda2 xfs "data"
 #   part_extract IMG N OUT   copy partition N of IMG into file OUT
 #   ext_file_sha IMG N PATH  sha256 of a file inside ext partition N
+#
+# Damaged copies, for the bad-input tests (MBR is a mbr_logical_image,
+# GPT a gpt_image):
+#   ebr_loop_image MBR OUT     its first EBR (at byte $EBR1_BYTE) links
+#                              to itself
+#   ebr_cycle_image MBR OUT    its second EBR (at byte $(ebr2_byte MBR))
+#                              links back to the first
+#   mbr_overlap_image MBR OUT  its extended partition starts where sda1
+#                              does
+#   gpt_damaged_image GPT OUT  its primary GPT header's checksum is wrong
 
 SWAP_UUID=5f1e0a40-7c35-4d5e-9a11-8a2a3c0d1e77
 
@@ -86,4 +96,47 @@ ext_file_sha ()
   part_extract "$img" "$n" "$tmp"
   debugfs -R "cat $path" "$tmp" 2>/dev/null | sha256sum | cut -d' ' -f1
   rm -f "$tmp"
+}
+
+EBR1_BYTE=$((133120 * 512))     # mbr_logical_image's extended partition
+
+# _poke FILE OFFSET BYTES: write BYTES (printf escapes) at OFFSET.
+_poke ()
+{
+  printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+ebr2_byte ()
+{
+  echo $(( EBR1_BYTE + 512 * $(dd if="$1" bs=1 skip=$((EBR1_BYTE + 462 + 8)) \
+                                  count=4 status=none | od -An -tu4) ))
+}
+
+# An EBR's link is its second entry (byte 462): type, then the start
+# relative to the extended partition (byte 8) and the size (byte 12).
+ebr_loop_image ()
+{
+  cp "$1" "$2"
+  _poke "$2" $((EBR1_BYTE + 462 + 8)) '\x00\x00\x00\x00'
+}
+
+ebr_cycle_image ()
+{
+  local second
+  second="$(ebr2_byte "$1")"
+  cp "$1" "$2"
+  _poke "$2" $((second + 462 + 4)) \
+    '\x05\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00'
+}
+
+mbr_overlap_image ()
+{
+  cp "$1" "$2"
+  _poke "$2" $((446 + 16 + 8)) '\x00\x08\x00\x00'
+}
+
+gpt_damaged_image ()
+{
+  cp "$1" "$2"
+  _poke "$2" $((512 + 16)) 'XX'
 }

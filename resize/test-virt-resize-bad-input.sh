@@ -140,14 +140,10 @@ expect_error "truncated.qcow2: the qcow2 image is corrupt or truncated" \
 # Damaged tables are caught up front, with what is wrong: a GPT whose
 # primary header is damaged, an MBR whose extended partition overlaps
 # the first one, a raw image cut short, no 0x55AA.
-cp "$t/gpt.img" "$t/damaged.img"
-printf 'XX' | dd of="$t/damaged.img" bs=1 seek=$((512 + 16)) conv=notrunc \
-  status=none
+gpt_damaged_image "$t/gpt.img" "$t/damaged.img"
 expect_error "damaged.img: .*primary GPT header .*damaged" \
   "$t/damaged.img" "$t/out.img"
-cp "$t/mbr.img" "$t/overlap.img"
-printf '\x00\x08\x00\x00' | dd of="$t/overlap.img" bs=1 seek=$((446 + 16 + 8)) \
-  conv=notrunc status=none
+mbr_overlap_image "$t/mbr.img" "$t/overlap.img"
 expect_error "overlap.img: partition 1 .* overlaps partition 2 .*: the partition table is corrupt" \
   "$t/overlap.img" "$t/out.img"
 cp "$t/mbr.img" "$t/cut.img"
@@ -160,19 +156,11 @@ expect_error "nosig.img: no MBR or GPT partition table found" \
   "$t/nosig.img" "$t/out.img"
 # EBR loops: the first EBR links to itself; the second back to the
 # first.
-ext=$((133120 * 512))
-cp "$t/mbr.img" "$t/loop.img"
-printf '\x00\x00\x00\x00' | dd of="$t/loop.img" bs=1 seek=$((ext + 462 + 8)) \
-  conv=notrunc status=none
-expect_error "loop.img: the extended boot record at byte $ext links to byte $ext, backwards (a loop)" \
+ebr_loop_image "$t/mbr.img" "$t/loop.img"
+expect_error "loop.img: the extended boot record at byte $EBR1_BYTE links to byte $EBR1_BYTE, backwards (a loop)" \
   "$t/loop.img" "$t/out.img"
-second=$(( ext + 512 * $(dd if="$t/mbr.img" bs=1 skip=$((ext + 462 + 8)) \
-                           count=4 status=none | od -An -tu4) ))
-cp "$t/mbr.img" "$t/loop2.img"
-printf '\x05\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00' |
-  dd of="$t/loop2.img" bs=1 seek=$((second + 462 + 4)) conv=notrunc \
-     status=none
-expect_error "loop2.img: the extended boot record at byte $second links to byte $ext, backwards (a loop)" \
+ebr_cycle_image "$t/mbr.img" "$t/loop2.img"
+expect_error "loop2.img: the extended boot record at byte $(ebr2_byte "$t/mbr.img") links to byte $EBR1_BYTE, backwards (a loop)" \
   "$t/loop2.img" "$t/out.img"
 
 # Formats: unknown to qemu, or not the disk's, on either side.
