@@ -62,13 +62,5 @@ run (const uint8_t *data, size_t size, unsigned fail_at)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  unsigned n;
-
-  gk_ondisk_fuzzing = true;
-  if (size > 16 << 20)
-    return 0;
-  n = run (data, size, 0);
-  for (unsigned k = 1; k <= n && k <= FUZZ_MAX_FAILURES; ++k)
-    run (data, size, k);
-  return 0;
+  return fuzz_disk_with_failures (data, size, run);
 }

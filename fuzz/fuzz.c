@@ -104,3 +104,18 @@ fuzz_valid_utf8 (const char *str)
   }
   return 1;
 }
+
+int
+fuzz_disk_with_failures (const uint8_t *data, size_t size,
+                         fuzz_disk_run_fn run)
+{
+  unsigned n;
+
+  gk_ondisk_fuzzing = true;
+  if (size > 16 << 20)
+    return 0;
+  n = run (data, size, 0);
+  for (unsigned k = 1; k <= n && k <= FUZZ_MAX_FAILURES; ++k)
+    run (data, size, k);
+  return 0;
+}

@@ -59,6 +59,16 @@ extern int fuzz_pwrite_fn (void *opaque, const void *buf, size_t count,
 extern void fuzz_check_failure (const struct fuzz_disk *d, int r,
                                 const char *errmsg);
 
+/* The driver of the disk targets: RUN (DATA, SIZE, FAIL_AT) parses DATA
+ * as a disk whose FAIL_AT-th request fails (0: none) and returns how
+ * many requests it made.  Runs it once cleanly, then once failing each
+ * of those requests (at most FUZZ_MAX_FAILURES), checksums ignored.
+ */
+typedef unsigned (*fuzz_disk_run_fn) (const uint8_t *data, size_t size,
+                                      unsigned fail_at);
+extern int fuzz_disk_with_failures (const uint8_t *data, size_t size,
+                                    fuzz_disk_run_fn run);
+
 /* DATA as a NUL-terminated string (an embedded NUL ends it early). */
 extern char *fuzz_string (const uint8_t *data, size_t len);
 
