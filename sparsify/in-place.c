@@ -23,6 +23,7 @@
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
+#include "utils/sizes.h"
 #include "utils/tmpfiles.h"
 #include "utils/string-list.h"
 #include "utils/vector.h"
@@ -37,6 +38,7 @@ struct disk {
   const char *path;
   char *format;
   bool failed;
+  bool no_discard;              /* failed: its format cannot discard */
   uint64_t before;
   string_vector ids;
   int group;                    /* appliance number, -1 = none yet */
@@ -89,7 +91,8 @@ fail_group (struct group *grp)
 }
 
 static void
-run_group (const struct sparsify_options *o, struct group *grp)
+run_group (const struct sparsify_options *o, struct group *grp,
+           uint64_t *would_release)
 {
   CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
   struct release_result r = { 0 };
@@ -103,12 +106,20 @@ run_group (const struct sparsify_options *o, struct group *grp)
    * program at once (utils/tmpfiles.h) and removes ours.
    */
   guestfs_set_tmpdir (g, gk_tmpdir ());
+  /* --dry-run: read-only drives, whose writes (the journal replayed
+   * by a mount) go to libguestfs's throw-away overlay.
+   */
   for (size_t i = 0; i < grp->n; ++i)
-    if (guestfs_add_drive_opts (g, grp->disks[i]->path,
-                                GUESTFS_ADD_DRIVE_OPTS_FORMAT,
-                                grp->disks[i]->format,
-                                GUESTFS_ADD_DRIVE_OPTS_DISCARD, "enable",
-                                -1) == -1) {
+    if ((o->dry_run
+         ? guestfs_add_drive_opts (g, grp->disks[i]->path,
+                                   GUESTFS_ADD_DRIVE_OPTS_FORMAT,
+                                   grp->disks[i]->format,
+                                   GUESTFS_ADD_DRIVE_OPTS_READONLY, 1, -1)
+         : guestfs_add_drive_opts (g, grp->disks[i]->path,
+                                   GUESTFS_ADD_DRIVE_OPTS_FORMAT,
+                                   grp->disks[i]->format,
+                                   GUESTFS_ADD_DRIVE_OPTS_DISCARD, "enable",
+                                   -1)) == -1) {
       gk_error_noexit ("%s: %s", grp->disks[i]->path,
                        guestfs_last_error (g));
       fail_group (grp);
@@ -132,12 +143,29 @@ run_group (const struct sparsify_options *o, struct group *grp)
   if (gk_decrypt_luks (g, o->opts) == -1 ||
       release_free_space (g, o, true, name_of, grp, &r) == -1)
     fail_group (grp);
+  *would_release += r.would_release;
   if (pid > 0)                  /* libguestfs reaps it now */
     gk_interrupt_remove_child (pid);
   if (guestfs_shutdown (g) == -1) {
     gk_error_noexit ("shutdown: %s", guestfs_last_error (g));
     fail_group (grp);
   }
+}
+
+/* Only raw and qcow2 pass a discard through to the file (libguestfs
+ * refuses discard="enable" on anything else, and only once the
+ * appliance is launching).  Said here, before any launch, with
+ * upstream's exit status for "no discard support".
+ */
+static bool
+format_can_discard (const struct disk *d)
+{
+  if (STREQ (d->format, "raw") || STREQ (d->format, "qcow2"))
+    return true;
+  gk_error_noexit ("%s: discard/trim is not supported on %s disks: use "
+                   "copying mode instead (%s --convert %s %s OUTDISK)",
+                   d->path, d->format, gk_program_name, d->format, d->path);
+  return false;
 }
 
 /* Upstream's check: the same disk twice would be two writers. */
@@ -163,7 +191,8 @@ int
 in_place_run (const struct sparsify_options *o)
 {
   disk_vector disks = empty_vector;
-  size_t ngroups = 0, nfailed = 0;
+  size_t ngroups = 0, nfailed = 0, nno_discard = 0;
+  uint64_t would_release = 0;
 
   for (size_t i = 0; i < o->disks.len; ++i) {
     struct disk d = {
@@ -179,10 +208,18 @@ in_place_run (const struct sparsify_options *o)
     struct disk *d = &disks.ptr[i];
     uint64_t size;
 
-    d->format = o->format ? xstrdup (o->format)
-                          : gk_image_detect_format (d->path);
+    if (o->disk_formats.ptr[i])
+      d->format = xstrdup (o->disk_formats.ptr[i]);
+    else
+      d->format = o->format ? xstrdup (o->format)
+                            : gk_image_detect_format (d->path);
+    if (d->format && !format_can_discard (d)) {
+      d->failed = d->no_discard = true;
+      continue;
+    }
+    /* A dry run writes nothing, so it claims nothing. */
     if (d->format == NULL ||
-        gk_output_claim (d->path) == -1 ||
+        (!o->dry_run && gk_output_claim (d->path) == -1) ||
         sparsify_input_vet (d->path, d->format, &size, &d->ids) == -1) {
       d->failed = true;
       continue;
@@ -214,16 +251,18 @@ in_place_run (const struct sparsify_options *o)
     if (ngroups > 0 || grp.n < disks.len)
       gk_debug ("appliance %zu: %zu disk(s)", ngroups + 1, grp.n);
     ngroups++;
-    run_group (o, &grp);
+    run_group (o, &grp, &would_release);
     free (grp.disks);
   }
 
   for (size_t i = 0; i < disks.len; ++i) {
     struct disk *d = &disks.ptr[i];
 
-    if (d->failed)
+    if (d->failed) {
       nfailed++;
-    else if (!gk_quiet && d->before)
+      nno_discard += d->no_discard;
+    }
+    else if (!gk_quiet && d->before && !o->dry_run)
       report_reclaimed (d->path, d->before, allocated_bytes (d->path));
     free (d->format);
     string_vector_free_all (&d->ids);
@@ -231,13 +270,23 @@ in_place_run (const struct sparsify_options *o)
   gk_debug ("%zu appliance launch(es)", ngroups);
   free (disks.ptr);
   if (nfailed) {
-    gk_error_noexit ("%zu of %zu disks could not be sparsified (see above)",
-                     nfailed, disks.len);
-    return EXIT_FAILURE;
+    if (disks.len > 1)
+      gk_error_noexit ("%zu of %zu disks could not be sparsified%s",
+                       nfailed, disks.len, o->dry_run ? " (dry run)" : "");
+    /* Upstream's 3 when discard is what is missing, and only then. */
+    return nno_discard == nfailed ? EXIT_NO_DISCARD : EXIT_FAILURE;
   }
   if (!gk_quiet) {
     putchar ('\n');
-    gk_info ("Sparsify in-place operation completed with no errors");
+    if (o->dry_run) {
+      CLEANUP_FREE char *size = gk_human_size ((int64_t) would_release);
+
+      gk_info ("Dry run: nothing was changed.  Up to %s of free space "
+               "would be released (some of it may already be "
+               "unallocated).", size);
+    }
+    else
+      gk_info ("Sparsify in-place operation completed with no errors");
   }
   return EXIT_SUCCESS;
 }

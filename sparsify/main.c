@@ -52,6 +52,8 @@ usage (int status)
           "input)\n"
           "  -d|--domain guest    Sparsify the disk(s) of this (shut off) "
           "libvirt guest\n"
+          "  --dry-run            With --in-place: say what would be "
+          "released, change nothing\n"
           "  --echo-keys          Don't turn off echo for passphrases\n"
           "  --format format      Format of input disk\n"
           "  --help               Display brief help\n"
@@ -81,6 +83,7 @@ enum {
   CHECK_TMPDIR_OPTION = GK_OPT_TOOL_FIRST,
   COMPRESS_OPTION,
   CONVERT_OPTION,
+  DRY_RUN_OPTION,
   IGNORE_OPTION,
   IN_PLACE_OPTION,
   TMP_OPTION,
@@ -98,6 +101,7 @@ static const struct option long_options[] = {
   { "check-tmpdir",  required_argument, NULL, CHECK_TMPDIR_OPTION },
   { "compress",      optional_argument, NULL, COMPRESS_OPTION },
   { "convert",       required_argument, NULL, CONVERT_OPTION },
+  { "dry-run",       no_argument,       NULL, DRY_RUN_OPTION },
   { "format",        required_argument, NULL, GK_OPT_FORMAT },
   { "ignore",        required_argument, NULL, IGNORE_OPTION },
   { "in-place",      no_argument,       NULL, IN_PLACE_OPTION },
@@ -182,6 +186,7 @@ parse_options (int argc, char *argv[], struct sparsify_options *o,
       if (o->convert == NULL)
         gk_error ("--convert: give an output format (raw, qcow2, ...)");
       break;
+    case DRY_RUN_OPTION: o->dry_run = true; break;
     case GK_OPT_FORMAT:
       /* One input (or one format for every --in-place disk). */
       if (o->format)
@@ -203,6 +208,9 @@ parse_options (int argc, char *argv[], struct sparsify_options *o,
   o->opts = opts;
   if (o->in_place)
     check_in_place_conflicts (o, check_tmpdir_given);
+  else if (o->dry_run)
+    gk_error ("--dry-run is only used with --in-place (copy mode never "
+              "changes its input)");
   if (opts->libvirt_uri && opts->drives.len == 0)
     gk_error ("-c/--connect is only used with -d");
 }
@@ -212,7 +220,7 @@ parse_options (int argc, char *argv[], struct sparsify_options *o,
  */
 static void
 domain_disks (struct gk_options *opts, struct gk_domain *dom,
-              string_vector *disks)
+              string_vector *disks, string_vector *formats)
 {
   CLEANUP_FREE char *errmsg = NULL;
 
@@ -234,6 +242,10 @@ domain_disks (struct gk_options *opts, struct gk_domain *dom,
       gk_error ("domain ‘%s’: disk %s is not a local file or device; "
                 "give its path instead of -d", dom->name, disk->path);
     string_vector_append (disks, disk->path);
+    /* The domain says what its disk is: no guessing (a raw disk whose
+     * guest wrote a qcow2 header must stay raw).
+     */
+    string_vector_append (formats, disk->format);
   }
 }
 
@@ -303,7 +315,8 @@ int
 main (int argc, char *argv[])
 {
   struct sparsify_options o = {
-    .disks = empty_vector, .zeroes = empty_vector, .ignores = empty_vector,
+    .disks = empty_vector, .disk_formats = empty_vector,
+    .zeroes = empty_vector, .ignores = empty_vector,
     .check_tmpdir = CHECK_TMPDIR_WARN,
   };
   struct gk_options opts = GK_OPTIONS_INIT;
@@ -321,9 +334,11 @@ main (int argc, char *argv[])
 
   if (o.in_place) {
     if (opts.drives.len > 0)
-      domain_disks (&opts, &dom, &o.disks);
-    for (int i = optind; i < argc; ++i)
+      domain_disks (&opts, &dom, &o.disks, &o.disk_formats);
+    for (int i = optind; i < argc; ++i) {
       string_vector_append (&o.disks, argv[i]);
+      string_vector_append (&o.disk_formats, NULL);
+    }
     if (o.disks.len == 0)
       gk_error ("usage is: %s [--options] --in-place disk [disk...]",
                 gk_program_name);
@@ -331,17 +346,19 @@ main (int argc, char *argv[])
   }
 
   if (opts.drives.len > 0) {
-    string_vector disks = empty_vector;
+    string_vector disks = empty_vector, formats = empty_vector;
 
     if (nr_args != 1)
       gk_error ("usage is: %s [--options] -d domain outdisk",
                 gk_program_name);
-    domain_disks (&opts, &dom, &disks);
+    domain_disks (&opts, &dom, &disks, &formats);
     if (disks.len > 1)
       gk_error ("domain ‘%s’ has %zu disks: copy mode makes one disk "
                 "sparse; give its path instead of -d, or use --in-place",
                 dom.name, disks.len);
     o.indisk = disks.ptr[0];
+    if (o.format == NULL)
+      o.format = formats.ptr[0];
     o.outdisk = argv[optind];
   }
   else {

@@ -16,6 +16,8 @@
 #include <config.h>
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
@@ -23,7 +25,10 @@
 
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
+#include "utils/json.h"
+#include "utils/machine-readable.h"
 #include "utils/messages.h"
+#include "utils/sizes.h"
 #include "utils/string-list.h"
 #include "utils/tmpfiles.h"
 #include "sparsify.h"
@@ -35,6 +40,7 @@ struct release {
   guestfs_h *g;
   const struct sparsify_options *o;
   bool in_place;
+  bool dry_run;                 /* --in-place --dry-run: only say */
   const char *(*name_of) (const char *dev, void *opaque);
   void *opaque;
   char **zeroes, **ignores;     /* canonical names */
@@ -55,6 +61,44 @@ label (const struct release *rel, const char *dev)
     return dev;
   snprintf (buf, sizeof buf, "%s (%s)", dev, disk);
   return buf;
+}
+
+/* --dry-run: "Would WHAT DEV: SIZE SUFFIX", and for machine-readable
+ * callers the exact figure as a JSON line.
+ */
+static void
+would_release (struct release *rel, const char *what, const char *dev,
+               int64_t bytes, const char *suffix)
+{
+  const char *disk = rel->name_of ? rel->name_of (dev, rel->opaque) : NULL;
+  CLEANUP_FREE char *size = gk_human_size (bytes < 0 ? 0 : bytes);
+
+  if (bytes < 0)
+    bytes = 0;
+  gk_message ("Would %s %s: %s%s", what, label (rel, dev), size, suffix);
+  rel->r->would_release += (uint64_t) bytes;
+  if (gk_machine_readable) {
+    FILE *fp = gk_machine_readable_channel ();
+
+    fputs ("{ \"device\": ", fp);
+    gk_json_write_string (fp, dev);
+    if (disk) {
+      fputs (", \"disk\": ", fp);
+      gk_json_write_string (fp, disk);
+    }
+    fprintf (fp, ", \"would-release\": %" PRId64 " }\n", bytes);
+    fflush (fp);
+  }
+}
+
+static int64_t
+device_size (struct release *rel, const char *dev)
+{
+  int64_t size = guestfs_blockdev_getsize64 (rel->g, dev);
+
+  if (size == -1)
+    gk_error_noexit ("%s: %s", label (rel, dev), guestfs_last_error (rel->g));
+  return size;
 }
 
 /* The names of --zero and --ignore, canonical as libguestfs lists
@@ -171,6 +215,16 @@ release_swap (struct release *rel, const char *dev)
   size_t size = 0;
   int r;
 
+  if (rel->dry_run) {
+    int64_t bytes = device_size (rel, dev);
+
+    if (bytes == -1)
+      return -1;
+    would_release (rel, "clear Linux swap on", dev, bytes - SWAP_HEADER,
+                   " (its header kept)");
+    rel->r->filesystems++;
+    return 0;
+  }
   gk_message ("Clearing Linux swap on %s", label (rel, dev));
   header = guestfs_pread_device (g, dev, SWAP_HEADER, 0, &size);
   if (header == NULL || size != SWAP_HEADER) {
@@ -254,6 +308,21 @@ release_mounted (struct release *rel, const char *dev, const char *type)
   guestfs_h *g = rel->g;
   int r, err;
 
+  if (rel->dry_run) {
+    struct guestfs_statvfs *sv = guestfs_statvfs (g, "/");
+
+    if (sv == NULL) {
+      gk_error_noexit ("%s: %s", label (rel, dev), guestfs_last_error (g));
+      return -1;
+    }
+    /* Every free block, the root-reserved ones too: fstrim trims them
+     * all.
+     */
+    would_release (rel, "trim", dev, sv->bfree * sv->frsize, " free");
+    guestfs_free_statvfs (sv);
+    rel->r->filesystems++;
+    return 0;
+  }
   gk_message (rel->in_place ? "Trimming %s" : "Fill free space in %s with "
               "zero", label (rel, dev));
   guestfs_push_error_handler (g, NULL, NULL);
@@ -312,6 +381,14 @@ release_filesystem (struct release *rel, const char *dev, const char *type)
   z = find_name (rel->zeroes, dev);
   if (z >= 0) {
     rel->zero_used[z] = true;
+    if (rel->dry_run) {
+      int64_t bytes = device_size (rel, dev);
+
+      if (bytes == -1)
+        return -1;
+      would_release (rel, "zero", dev, bytes, " (--zero)");
+      return 0;
+    }
     gk_message ("Zeroing %s", label (rel, dev));
     return zero_whole (rel, dev);
   }
@@ -347,6 +424,20 @@ release_vg (struct release *rel, const char *vg)
 
   if (is_ignored_vg (rel, vg))
     return 0;
+  if (rel->dry_run) {
+    struct guestfs_lvm_vg_list *list = guestfs_vgs_full (g);
+
+    if (list == NULL) {
+      gk_error_noexit ("%s: %s", label (rel, vg), guestfs_last_error (g));
+      return -1;
+    }
+    for (size_t i = 0; i < list->len; ++i)
+      if (STREQ (list->val[i].vg_name, vg) && list->val[i].vg_free > 0)
+        would_release (rel, "discard the free space of volgroup", vg,
+                       list->val[i].vg_free, "");
+    guestfs_free_lvm_vg_list (list);
+    return 0;
+  }
   snprintf (name, sizeof name, "gksparsify%ld", (long) getpid ());
   gk_message (rel->in_place ? "Discard space in volgroup %s"
                             : "Fill free space in volgroup %s with zero",
@@ -405,8 +496,8 @@ release_free_space (guestfs_h *g, const struct sparsify_options *o,
   CLEANUP_FREE bool *ignore_used =
     xcalloc (o->ignores.len + 1, sizeof (bool));
   struct release rel = {
-    g, o, in_place, name_of, opaque, zeroes, ignores, zero_used,
-    ignore_used, r
+    g, o, in_place, in_place && o->dry_run, name_of, opaque, zeroes,
+    ignores, zero_used, ignore_used, r
   };
   size_t n;
   int ret = 0;

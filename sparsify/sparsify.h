@@ -39,6 +39,7 @@ struct sparsify_options {
   const char *indisk;           /* copy mode */
   const char *outdisk;
   string_vector disks;          /* --in-place */
+  string_vector disk_formats;   /* each disk's (-d), NULL = --format */
   const char *format;           /* --format (NULL = detect) */
   const char *convert;          /* --convert (NULL = input format) */
   const char *compress;         /* --compress[=zlib|zstd], NULL = off */
@@ -46,6 +47,7 @@ struct sparsify_options {
   const char *tmp;              /* --tmp (NULL = $TMPDIR) */
   enum check_tmpdir check_tmpdir;
   bool in_place;
+  bool dry_run;                 /* --in-place --dry-run */
   string_vector zeroes;         /* --zero */
   string_vector ignores;        /* --ignore */
   const struct gk_options *opts; /* --key, --keys-from-stdin, --echo-keys */
@@ -89,12 +91,15 @@ extern void sparsify_overlay (const struct sparsify_options *o,
 /* release.c: make the free space of every filesystem, volume group and
  * swap of the launched handle G read as zero.  IN_PLACE selects
  * upstream's in-place messages and refuses to zero-fill (in place that
- * would allocate the free space it should release).  NAME_OF, if not
+ * would allocate the free space it should release); with o->dry_run
+ * (on drives added read-only) it only says what it would release.
+ * NAME_OF, if not
  * NULL, names the disk a device belongs to in messages (several disks
  * in one appliance).  Returns 0, or -1 after reporting.
  */
 struct release_result {
   unsigned filesystems, skipped, zero_filled;
+  uint64_t would_release;       /* --dry-run: bytes reported */
 };
 extern int release_free_space (guestfs_h *g, const struct sparsify_options *o,
                                bool in_place,

@@ -108,3 +108,61 @@ tail -1 "$t/err" | grep -q "^virt-sparsify: error: no answer on stdin"
 [ ! -e "$t/out.img" ]
 assert_no_leftovers "$TMPDIR"
 rm -f "$t/huge.img"
+
+# --dry-run belongs to --in-place.
+expect_error 1 "--dry-run is only used with --in-place" \
+  --dry-run "$t/in.img" "$t/out.img"
+
+# --in-place on a disk whose format cannot pass a discard through:
+# upstream's exit status 3 for "no discard support", said before any
+# launch; the disk is not changed.
+qemu-img convert -f raw -O vdi "$t/in.img" "$t/in.vdi"
+vdi_stamp="$(file_stamp "$t/in.vdi")"
+expect_error 3 "^virt-sparsify: error: $t/in.vdi: discard/trim is not supported on vdi disks" \
+  --in-place "$t/in.vdi"
+assert_eq "error lines" 1 "$(wc -l < "$t/err")"
+assert_eq "vdi after --in-place" "$vdi_stamp" "$(file_stamp "$t/in.vdi")"
+# With another disk that fails otherwise, it is 1: something else
+# went wrong too.  Each disk says why, then the count.
+status=0
+"$vs" --in-place "$t/in.vdi" "$t/random.img" 2> "$t/err" || status=$?
+cat "$t/err"
+assert_eq "exit status, vdi and random" 1 "$status"
+assert_eq "error lines" 3 "$(wc -l < "$t/err")"
+grep -q "^virt-sparsify: error: $t/in.vdi: discard/trim is not supported" \
+  "$t/err"
+grep -q "^virt-sparsify: error: $t/random.img: not a disk image" "$t/err"
+tail -1 "$t/err" | grep -q "^virt-sparsify: error: 2 of 2 disks could not"
+
+# --tmp prebuilt:FILE must be an existing qcow2 overlay.
+expect_error 1 "--tmp prebuilt:$t/none.qcow2: No such file" \
+  --tmp "prebuilt:$t/none.qcow2" "$t/in.img" "$t/out.img"
+expect_error 1 "prebuilt:$t/in.img: the file must be a qcow2 overlay" \
+  --tmp "prebuilt:$t/in.img" "$t/in.img" "$t/out.img"
+expect_error 1 "prebuilt:$t/in.qcow2: the file must have a backing file" \
+  --tmp "prebuilt:$t/in.qcow2" "$t/in.img" "$t/out.img"
+
+# -d: a running domain is refused, in both modes, before anything is
+# read or written (libvirt's test driver: a real guest would take
+# minutes to start under TCG).
+if command -v virsh > /dev/null; then
+  cat > "$t/node.xml" <<XML
+<node>
+  <domain type='test'>
+    <name>on</name>
+    <memory>524288</memory>
+    <os><type>hvm</type></os>
+    <devices><disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='$t/in.img'/><target dev='vda'/>
+    </disk></devices>
+  </domain>
+</node>
+XML
+  expect_error 1 "domain ‘on’ is running: shut it down first" \
+    -c "test://$t/node.xml" -d on "$t/out.img"
+  expect_error 1 "domain ‘on’ is running: shut it down first" \
+    --in-place -c "test://$t/node.xml" -d on
+  expect_error 1 "no-such-domain" -c "test://$t/node.xml" -d no-such-domain \
+    "$t/out.img"
+fi

@@ -1,5 +1,6 @@
 /* virt-sparsify: where the overlay of copy mode lives (--tmp), whether
- * there is room for it (--check-tmpdir), and creating it.
+ * there is room for it (--check-tmpdir), and creating it (with
+ * lib/diskio/overlay.c, the overlay virt-resize uses too).
  *
  * The overlay receives every write the appliance makes, so in the worst
  * case (a filesystem that cannot discard and is zero-filled) it grows to
@@ -18,6 +19,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "diskio/overlay.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/exec.h"
@@ -33,22 +35,6 @@
  * tables only grow where the appliance writes.
  */
 #define OVERLAY_OPTIONS "compat=1.1,cluster_size=4096"
-
-/* The absolute name of the source, as the overlay's backing file: the
- * overlay lives elsewhere, so a relative name would resolve wrongly.
- */
-static char *
-backing_name (const char *indisk)
-{
-  char *abs;
-
-  if (strstr (indisk, "://") || indisk[0] == '/')
-    return xstrdup (indisk);
-  abs = realpath (indisk, NULL);
-  if (abs == NULL)
-    gk_error ("%s: %m", indisk);
-  return abs;
-}
 
 int
 run_qemu_img (const char *what, const char *const *argv)
@@ -174,8 +160,8 @@ void
 overlay_create (const struct sparsify_options *o, const char *format,
                 uint64_t virtual_size, struct overlay *ov)
 {
-  CLEANUP_FREE char *backing = NULL;
   CLEANUP_FREE char *dir = NULL;
+  CLEANUP_FREE char *path = NULL;
   struct stat st;
   bool device = false;
 
@@ -193,14 +179,13 @@ overlay_create (const struct sparsify_options *o, const char *format,
                 "prebuilt:FILE", o->tmp);
   }
 
-  backing = backing_name (o->indisk);
   if (device) {
     /* Upstream's --tmp BLOCKDEV: the overlay is written on it, erasing
      * what it held; it is the user's device, so it is not removed,
      * and its size is the user's choice (upstream checks nothing).
      */
     gk_message ("Create overlay device %s to protect source disk", o->tmp);
-    ov->path = xstrdup (o->tmp);
+    path = xstrdup (o->tmp);
   }
   else {
     const char *env = getenv ("TMPDIR");
@@ -209,17 +194,11 @@ overlay_create (const struct sparsify_options *o, const char *format,
     check_room (o, base, virtual_size);
     dir = o->tmp ? private_dir_in (base) : xstrdup (gk_tmpdir ());
     gk_message ("Create overlay file in %s to protect source disk", base);
-    ov->path = xasprintf ("%s/overlay.qcow2", dir);
-    gk_tmpfile_register (ov->path);
+    path = xasprintf ("%s/overlay.qcow2", dir);
+    gk_tmpfile_register (path);
   }
-
-  {
-    const char *const argv[] = {
-      QEMU_IMG, "create", "-q", "-f", "qcow2", "-o", OVERLAY_OPTIONS,
-      "-F", format, "-b", backing, ov->path, NULL
-    };
-
-    if (run_qemu_img ("qemu-img create", argv) == -1)
-      exit (EXIT_FAILURE);
-  }
+  ov->path = gk_overlay_create_opts (o->indisk, format, path,
+                                     OVERLAY_OPTIONS);
+  if (ov->path == NULL)
+    exit (EXIT_FAILURE);
 }

@@ -34,6 +34,13 @@ backing_name (const char *source)
 char *
 gk_overlay_create (const char *source, const char *format, const char *path)
 {
+  return gk_overlay_create_opts (source, format, path, NULL);
+}
+
+char *
+gk_overlay_create_opts (const char *source, const char *format,
+                        const char *path, const char *options)
+{
   CLEANUP_FREE char *backing = backing_name (source);
   CLEANUP_FREE char *errfile = NULL;
   CLEANUP_FREE char *errtext = NULL;
@@ -53,7 +60,8 @@ gk_overlay_create (const char *source, const char *format, const char *path)
   }
   errfile = gk_qemu_errfile ("qemu-img");
   const char *argv[] = {
-    QEMU_IMG, "create", "-q", "-f", "qcow2", "-o", "compat=1.1",
+    QEMU_IMG, "create", "-q", "-f", "qcow2",
+    "-o", options ? options : "compat=1.1",
     "-F", format, "-b", backing, overlay, NULL
   };
   const struct gk_command cmd = { .argv = argv, .stderr_path = errfile };

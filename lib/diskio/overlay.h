@@ -14,5 +14,11 @@
  */
 extern char *gk_overlay_create (const char *source, const char *format,
                                 const char *path);
+/* The same with qcow2 creation OPTIONS (qemu-img create -o, e.g.
+ * "compat=1.1,cluster_size=4096"; NULL for "compat=1.1").  PATH may
+ * also be a block device, which is written over.
+ */
+extern char *gk_overlay_create_opts (const char *source, const char *format,
+                                     const char *path, const char *options);
 
 #endif /* GUESTKIT_DISKIO_OVERLAY_H */
