@@ -157,6 +157,12 @@ if command -v virsh > /dev/null; then
       <source file='$t/in.img'/><target dev='vda'/>
     </disk></devices>
   </domain>
+  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+    <name>off</name>
+    <memory>524288</memory>
+    <os><type>hvm</type></os>
+    <test:runstate>5</test:runstate>
+  </domain>
 </node>
 XML
   expect_error 1 "domain ‘on’ is running: shut it down first" \
@@ -165,4 +171,17 @@ XML
     --in-place -c "test://$t/node.xml" -d on
   expect_error 1 "no-such-domain" -c "test://$t/node.xml" -d no-such-domain \
     "$t/out.img"
+
+  # Bash completion offers -d the shut-off domains only: virt-sparsify
+  # writes (--in-place), and a running guest's disk is refused anyway.
+  (
+    source "$top_builddir/bash-completion/virt-sparsify"
+    COMP_WORDS=("$vs" -c "test://$t/node.xml" -d "")
+    COMP_CWORD=4
+    COMP_LINE="${COMP_WORDS[*]}"
+    COMP_POINT=${#COMP_LINE}
+    COMPREPLY=()
+    _guestkit_virt_sparsify
+    assert_eq "-d completions" "off" "${COMPREPLY[*]}"
+  )
 fi
