@@ -354,6 +354,12 @@ gk_tmpfiles_init (void)
   }
 }
 
+void
+gk_tmpfiles_adopt (void)
+{
+  owner_pid = getpid ();
+}
+
 static sigset_t held_mask;
 
 void

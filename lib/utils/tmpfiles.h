@@ -32,6 +32,13 @@ extern void gk_tmpfile_register (const char *path);
  */
 extern const char *gk_tmpdir (void);
 
+/* A forked child that carries the program on while its parent leaves
+ * with _exit (a daemon made once its work is ready) takes over what was
+ * registered: from now on it stops the children and removes the files
+ * at exit and on signals.
+ */
+extern void gk_tmpfiles_adopt (void);
+
 /* Remove everything now (used by the exit paths). */
 extern void gk_tmpfiles_cleanup (void);
 

@@ -1,0 +1,461 @@
+/* guestmount-all: every filesystem of a guest on the host, through
+ * libguestfs's mount-local (FUSE), so the host kernel never parses the
+ * guest's filesystems.  See mount-fs.h for how the files share the
+ * work.
+ *
+ * The pipeline: the mountpoint, /dev/fuse and the disks are checked on
+ * the host (bad input fails before any launch) -> fork (daemon.c; the
+ * parent waits) -> launch -> LUKS -> mount inside the appliance
+ * (mounts.c) -> mount-local -> ready: the parent exits 0 -> serve until
+ * unmounted (guestunmount, or a signal) -> in --rw mode, sync; the exit
+ * status says whether that worked.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "appliance/drives.h"
+#include "appliance/handle.h"
+#include "appliance/luks.h"
+#include "diskio/image.h"
+#include "libvirt/domains.h"
+#include "options/common.h"
+#include "options/options.h"
+#include "utils/alloc.h"
+#include "utils/cleanups.h"
+#include "utils/machine-readable.h"
+#include "utils/messages.h"
+#include "utils/string-list.h"
+#include "utils/tmpfiles.h"
+#include "utils/vector.h"
+#include "mount-fs.h"
+
+/* guestmount-all's own long options; the shared ones are GK_OPT_*. */
+enum {
+  DIR_CACHE_TIMEOUT_OPTION = GK_OPT_TOOL_FIRST,
+  FD_OPTION,
+  FUSE_HELP_OPTION,
+  NO_FORK_OPTION,
+  PID_FILE_OPTION,
+};
+
+static const char short_options[] = "a:c:d:im:o:qrvVwx";
+static const struct option long_options[] = {
+  /* Shared (options/common.h): the standard options, the drive options
+   * (-a --blocksize -c -d --format) and the LUKS keys.
+   */
+  GK_LONGOPT_STANDARD, GK_LONGOPT_ADD, GK_LONGOPT_BLOCKSIZE,
+  GK_LONGOPT_CONNECT, GK_LONGOPT_DOMAIN, GK_LONGOPT_FORMAT, GK_LONGOPT_KEYS,
+  /* guestmount-all's own (upstream guestmount's names). */
+  { "dir-cache-timeout", required_argument, NULL, DIR_CACHE_TIMEOUT_OPTION },
+  { "fd",                required_argument, NULL, FD_OPTION },
+  { "fuse-help",         no_argument,       NULL, FUSE_HELP_OPTION },
+  { "inspector",         no_argument,       NULL, 'i' },
+  { "mount",             required_argument, NULL, 'm' },
+  { "no-fork",           no_argument,       NULL, NO_FORK_OPTION },
+  { "option",            required_argument, NULL, 'o' },
+  { "pid-file",          required_argument, NULL, PID_FILE_OPTION },
+  { "ro",                no_argument,       NULL, 'r' },
+  { "rw",                no_argument,       NULL, 'w' },
+  { "trace",             no_argument,       NULL, 'x' },
+  GK_LONGOPT_END
+};
+
+struct settings {
+  struct gk_options opts;
+  bool rw, inspector, no_fork;
+  string_vector mps;            /* -m */
+  char *fuse_options;           /* -o, joined with commas */
+  int dir_cache_timeout;        /* -1: libguestfs's default */
+  int ready_fd;                 /* --fd, -1: none */
+  const char *pid_file;
+  const char *mountpoint;       /* as given */
+  char *cpath;                  /* canonical */
+};
+
+static void __attribute__ ((noreturn))
+usage (int status)
+{
+  if (status != EXIT_SUCCESS)
+    gk_try_help ();
+  printf ("%s: every filesystem of a guest on the host, through FUSE\n"
+          "\n"
+          "Usage:\n"
+          "  %s [--options] -a disk.img [-a disk.img ...] mountpoint\n"
+          "  %s [--options] -d domain mountpoint\n"
+          "  %s [--options] -a disk.img -i mountpoint\n"
+          "  %s [--options] -a disk.img -m dev[:mnt[:opts[:fstype]]] "
+          "mountpoint\n"
+          "Without -i or -m, each filesystem is at mountpoint/dev/NAME.\n"
+          "\n"
+          "Options:\n"
+          "  -a|--add image       Add image\n"
+          "  --blocksize[=512|4096]  Set sector size of the disk for -a\n"
+          "  -c|--connect uri     Specify libvirt URI for -d option\n"
+          "  -d|--domain guest    Add disks from libvirt guest\n"
+          "  --dir-cache-timeout N  Seconds the directory cache is kept\n"
+          "  --echo-keys          Don't turn off echo for passphrases\n"
+          "  --fd=FD              Write a byte to FD when mounted, "
+          "then close it\n"
+          "  --format[=raw|..]    Force disk format for -a option\n"
+          "  --fuse-help          Display the FUSE options of -o\n"
+          "  --help               Display brief help\n"
+          "  -i|--inspector       Mount the guest's own tree "
+          "(inspection)\n"
+          "  --key selector       Specify a LUKS key\n"
+          "  --keys-from-stdin    Read passphrases from stdin\n"
+          "  -m|--mount dev[:mnt[:opts[:fstype]]]  Mount dev on mnt\n"
+          "  --machine-readable[=stream:stdout|stream:stderr|fd:N|file:PATH]\n"
+          "                       Print facts, or log messages as JSON\n"
+          "  --no-fork            Stay in the foreground\n"
+          "  -o|--option opt      A FUSE option (allow_other, ...)\n"
+          "  --pid-file file      Write the daemon's PID to file\n"
+          "  -q|--quiet           No notices\n"
+          "  -r|--ro              Read-only (the default)\n"
+          "  -v|--verbose         Verbose messages\n"
+          "  -V|--version         Display version and exit\n"
+          "  -w|--rw              Read-write: changes are synced when "
+          "unmounted\n"
+          "  -x|--trace           Trace libguestfs API calls\n"
+          "To unmount: guestunmount mountpoint\n"
+          "For more information, see the manpage %s(1).\n",
+          gk_program_name, gk_program_name, gk_program_name,
+          gk_program_name, gk_program_name, gk_program_name);
+  exit (status);
+}
+
+static void
+add_fuse_option (struct settings *s, const char *opt)
+{
+  char *joined;
+
+  if (*opt == '\0')
+    gk_error ("-o: empty FUSE option");
+  joined = s->fuse_options ? xasprintf ("%s,%s", s->fuse_options, opt)
+    : xstrdup (opt);
+  free (s->fuse_options);
+  s->fuse_options = joined;
+}
+
+static void
+parse_options (int argc, char *argv[], struct settings *s)
+{
+  const struct gk_cmdline cmdline = {
+    short_options, long_options, &s->opts, usage
+  };
+  int c;
+
+  while ((c = getopt_long (argc, argv, short_options, long_options,
+                           NULL)) != -1) {
+    switch (c) {
+    case 'i': s->inspector = true; break;
+    case 'm':
+      check_mount_option (optarg);
+      string_vector_append (&s->mps, xstrdup (optarg));
+      break;
+    case 'o': add_fuse_option (s, optarg); break;
+    case 'r': s->rw = false; break;
+    case 'w': s->rw = true; break;
+    case DIR_CACHE_TIMEOUT_OPTION:
+      s->dir_cache_timeout =
+        (int) gk_parse_long_option ("--dir-cache-timeout", optarg, 0, INT_MAX);
+      break;
+    case FD_OPTION:
+      s->ready_fd = (int) gk_parse_long_option ("--fd", optarg, 0, INT_MAX);
+      if (fcntl (s->ready_fd, F_GETFD) == -1)
+        gk_error ("--fd %d: %s", s->ready_fd, strerror (errno));
+      break;
+    case FUSE_HELP_OPTION: fuse_help ();
+    case NO_FORK_OPTION: s->no_fork = true; break;
+    case PID_FILE_OPTION:
+      if (*optarg == '\0')
+        gk_error ("--pid-file: empty file name");
+      s->pid_file = optarg;
+      break;
+    default: gk_common_option (&cmdline, c, optarg);
+    }
+  }
+  s->opts.read_only = !s->rw;
+  gk_options_check_consumed (&s->opts);
+
+  if (gk_machine_readable && s->opts.drives.len == 0 && optind == argc) {
+    static const char *const facts[] = {
+      "guestmount-all", "mount-all", "inspector", "mount", "rw", "fd",
+      "pid-file", "no-fork", "dir-cache-timeout", "key", "blocksize", NULL
+    };
+    for (size_t i = 0; facts[i]; ++i)
+      gk_machine_readable_printf ("%s\n", facts[i]);
+    exit (EXIT_SUCCESS);
+  }
+
+  if (optind >= argc)
+    gk_error ("give the mountpoint, after the options; see %s --help",
+              gk_program_name);
+  if (optind < argc - 1)
+    gk_error ("extra parameter on the command line: ‘%s’", argv[optind + 1]);
+  s->mountpoint = argv[optind];
+  if (s->opts.drives.len == 0)
+    gk_error ("give a disk image (-a) or a libvirt domain (-d)");
+  for (size_t i = 0; i < s->opts.drives.len; ++i) {
+    const char *format = s->opts.drives.ptr[i].format;
+
+    if (format && !gk_image_format_known (format))
+      gk_error ("--format %s: unknown disk format", format);
+  }
+  if (s->opts.libvirt_uri) {
+    bool domain = false;
+
+    for (size_t i = 0; i < s->opts.drives.len; ++i)
+      domain |= s->opts.drives.ptr[i].type == GK_DRIVE_DOMAIN;
+    if (!domain)
+      gk_error ("-c/--connect is only used with -d");
+  }
+}
+
+/* The mountpoint: an existing, empty directory with nothing mounted on
+ * it (FUSE would hide what is there, and a second mount would hide the
+ * first).
+ */
+static void
+check_mountpoint (struct settings *s)
+{
+  const char *mp = s->mountpoint;
+  struct stat st;
+  DIR *dir;
+  struct dirent *d;
+
+  if (stat (mp, &st) == -1) {
+    if (errno == ENOTCONN)
+      gk_error ("%s: a dead FUSE mount is there (its program was killed): "
+                "clean it up with guestunmount %s", mp, mp);
+    gk_error ("mountpoint %s: %s", mp, strerror (errno));
+  }
+  if (!S_ISDIR (st.st_mode))
+    gk_error ("mountpoint %s: not a directory", mp);
+  s->cpath = mountpoint_canonical (mp);
+  if (s->cpath == NULL)
+    gk_error ("mountpoint %s: %s", mp, strerror (errno));
+  if (fuse_mounted (s->cpath))
+    gk_error ("mountpoint %s: something is mounted there already", mp);
+  dir = opendir (mp);
+  if (dir == NULL)
+    gk_error ("mountpoint %s: %s", mp, strerror (errno));
+  errno = 0;
+  while ((d = readdir (dir)) != NULL) {
+    if (STRNEQ (d->d_name, ".") && STRNEQ (d->d_name, "..")) {
+      closedir (dir);
+      gk_error ("mountpoint %s: the directory is not empty (the mount "
+                "would hide its files)", mp);
+    }
+  }
+  closedir (dir);
+}
+
+/* Without the kernel's FUSE device, libfuse fails with a paragraph. */
+static void
+check_fuse_device (void)
+{
+  const char *dev = "/dev/fuse";
+  struct stat st;
+  int fd;
+
+  if (stat (dev, &st) == -1)
+    gk_error ("%s: %s: FUSE is not available on this host (modprobe fuse, "
+              "or in a container give it the device)", dev, strerror (errno));
+  if (!S_ISCHR (st.st_mode) || major (st.st_rdev) != 10 ||
+      minor (st.st_rdev) != 229)
+    gk_error ("%s is not the FUSE device: FUSE is not available on this "
+              "host", dev);
+  fd = open (dev, O_RDWR | O_CLOEXEC);
+  if (fd == -1)
+    gk_error ("%s: %s: FUSE is not available to this user", dev,
+              strerror (errno));
+  close (fd);
+}
+
+/* Every disk on the handle, after the host-side checks: a missing or
+ * damaged image, or --rw on a running domain, fails here, before any
+ * launch.
+ */
+static void
+add_disks (guestfs_h *g, struct settings *s)
+{
+  for (size_t i = 0; i < s->opts.drives.len; ++i) {
+    const struct gk_drive *d = &s->opts.drives.ptr[i];
+
+    if (d->type == GK_DRIVE_DOMAIN) {
+      struct gk_domain dom;
+      CLEANUP_FREE char *errmsg = NULL;
+      int r;
+
+      if (gk_libvirt_get_domain (s->opts.libvirt_uri, d->arg, true, &dom,
+                                 &errmsg) == -1)
+        gk_error ("%s", errmsg);
+      if (dom.disks.len == 0)
+        gk_error ("domain ‘%s’ has no disks", dom.name);
+      r = gk_add_domain (g, &dom, !s->rw);
+      gk_domain_free (&dom);
+      if (r == -1)
+        exit (EXIT_FAILURE);
+    }
+    else if (gk_add_drive (g, d, !s->rw) == -1)
+      exit (EXIT_FAILURE);
+  }
+}
+
+static int
+mount_in_appliance (guestfs_h *g, const struct settings *s)
+{
+  int n = 0, r;
+
+  if (s->inspector) {
+    if ((r = mount_guest_tree (g, !s->rw)) == -1)
+      return -1;
+    n += r;
+  }
+  if (s->mps.len > 0) {
+    if ((r = mount_by_hand (g, &s->mps, !s->rw)) == -1)
+      return -1;
+    n += r;
+  }
+  if (!s->inspector && s->mps.len == 0)
+    n = mount_every_filesystem (g, !s->rw);
+  return n;
+}
+
+static int
+serve (guestfs_h *g, const struct settings *s)
+{
+  struct guestfs_mount_local_argv args = {
+    .bitmask = GUESTFS_MOUNT_LOCAL_READONLY_BITMASK,
+    .readonly = !s->rw,
+  };
+
+  if (s->fuse_options) {
+    args.bitmask |= GUESTFS_MOUNT_LOCAL_OPTIONS_BITMASK;
+    args.options = s->fuse_options;
+  }
+  if (s->dir_cache_timeout >= 0) {
+    args.bitmask |= GUESTFS_MOUNT_LOCAL_CACHETIMEOUT_BITMASK;
+    args.cachetimeout = s->dir_cache_timeout;
+  }
+  if (gk_verbose >= 2) {
+    args.bitmask |= GUESTFS_MOUNT_LOCAL_DEBUGCALLS_BITMASK;
+    args.debugcalls = 1;
+  }
+
+  /* Modes are the caller's, as with any filesystem (upstream does too). */
+  umask (0);
+  daemon_unmount_on_signals (s->cpath);
+  if (guestfs_mount_local_argv (g, s->cpath, &args) == -1) {
+    const char *err = guestfs_last_error (g);
+
+    gk_error_noexit ("cannot mount %s with FUSE: %.*s", s->mountpoint,
+                     err ? (int) strcspn (err, "\n") : 13,
+                     err ? err : "unknown error");
+    return -1;
+  }
+  daemon_ready (s->pid_file, s->ready_fd);
+  /* Each failed request of the FUSE loop is an errno for the caller,
+   * not a message.
+   */
+  if (guestfs_mount_local_run (g) == -1) {
+    gk_error_noexit ("serving %s failed: %s", s->mountpoint,
+                     guestfs_last_error (g));
+    return -1;
+  }
+  return 0;
+}
+
+/* After the FUSE loop: in --rw mode, everything written must be on the
+ * disks before the appliance goes.  Returns 0 or -1 after reporting.
+ */
+static int
+finish (guestfs_h *g, const struct settings *s)
+{
+  int r = 0;
+
+  if (s->rw) {
+    if (guestfs_umount_all (g) == -1) {
+      gk_error_noexit ("unmounting the guest's filesystems failed: %s",
+                       guestfs_last_error (g));
+      r = -1;
+    }
+    if (guestfs_sync (g) == -1) {
+      gk_error_noexit ("syncing the guest's disks failed: %s",
+                       guestfs_last_error (g));
+      r = -1;
+    }
+  }
+  if (guestfs_shutdown (g) == -1) {
+    gk_error_noexit ("the appliance did not shut down cleanly%s: %s",
+                     s->rw ? " (changes may be lost)" : "",
+                     guestfs_last_error (g));
+    r = -1;
+  }
+  return r;
+}
+
+int
+main (int argc, char *argv[])
+{
+  struct settings s = {
+    .opts = GK_OPTIONS_INIT, .mps = empty_vector,
+    .dir_cache_timeout = -1, .ready_fd = -1,
+  };
+  guestfs_h *g;
+  int qemu, r;
+
+  gk_init_program ("guestmount-all");
+  parse_options (argc, argv, &s);
+  check_mountpoint (&s);
+  check_fuse_device ();
+
+  g = gk_handle_create ();
+  /* Errors are reported once, by us; during the FUSE loop they are
+   * errnos for the caller (ENOENT for every name ls looks up).
+   */
+  guestfs_set_error_handler (g, NULL, NULL);
+  /* ^C in the terminal must reach us (to unmount and sync), not qemu. */
+  if (guestfs_set_pgroup (g, 1) == -1)
+    gk_error ("set_pgroup: %s", guestfs_last_error (g));
+  add_disks (g, &s);
+
+  daemon_start (s.no_fork);
+  if (gk_launch (g) == -1)
+    exit (EXIT_FAILURE);
+  qemu = guestfs_get_pid (g);
+  if (qemu > 0)
+    gk_interrupt_add_child (qemu, -1);
+
+  if (gk_decrypt_luks (g, &s.opts) == -1) {
+    gk_error_noexit ("opening the encrypted devices failed: %s",
+                     guestfs_last_error (g));
+    exit (EXIT_FAILURE);
+  }
+  if (mount_in_appliance (g, &s) == -1)
+    exit (EXIT_FAILURE);
+
+  r = serve (g, &s);
+  if (qemu > 0)
+    gk_interrupt_remove_child (qemu);
+  if (finish (g, &s) == -1)
+    r = -1;
+  guestfs_close (g);
+
+  string_vector_free_all (&s.mps);
+  free (s.fuse_options);
+  free (s.cpath);
+  gk_options_free (&s.opts);
+  return r == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

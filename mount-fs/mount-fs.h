@@ -1,0 +1,86 @@
+/* guestmount-all and guestunmount: what their files share.
+ *
+ *   main.c       guestmount-all's options and its pipeline: check the
+ *                mountpoint and the disks on the host, launch, mount in
+ *                the appliance, serve through FUSE, sync on the way out
+ *   mounts.c     what is mounted inside the appliance: every filesystem
+ *                under /dev/..., the guest's own tree (-i), or -m
+ *   daemon.c     becoming a daemon only once the mount is ready
+ *                (--pid-file, --fd), and signals turned into an unmount
+ *   fuse-help.c  --fuse-help, from the libfuse libguestfs uses
+ *   unmount.c    is a path a FUSE mount, and unmounting it (both tools)
+ *   guestunmount.c  guestunmount
+ */
+#ifndef GUESTKIT_MOUNT_FS_H
+#define GUESTKIT_MOUNT_FS_H
+
+#include <stdbool.h>
+#include <guestfs.h>
+
+#include "options/options.h"
+#include "utils/vector.h"
+
+/* mounts.c.  Each returns the number of filesystems mounted (at least
+ * one), or -1 after reporting.  READ_ONLY mounts them read-only.
+ */
+
+/* Every filesystem at the path of its device: /dev/sda1, /dev/vg/lv;
+ * btrfs volumes at their top level, so /dev/sda3/@home is the
+ * subvolume @home.  Swap and unknown content are listed once and
+ * skipped; a filesystem that does not mount is reported and skipped.
+ */
+extern int mount_every_filesystem (guestfs_h *g, bool read_only);
+/* -i: the guest's own tree, from inspection (fstab order). */
+extern int mount_guest_tree (guestfs_h *g, bool read_only);
+/* -m DEV[:MNT[:OPTS[:FSTYPE]]], in the order given. */
+extern int mount_by_hand (guestfs_h *g, const string_vector *mps,
+                          bool read_only);
+/* Checks the syntax of one -m argument (exits on error). */
+extern void check_mount_option (const char *arg);
+
+/* daemon.c */
+
+/* Unless --no-fork: fork; the parent waits until the child is ready
+ * (exit 0) or ends (its exit status) and never returns.  Returns in the
+ * child (or at once with --no-fork).
+ */
+extern void daemon_start (bool no_fork);
+/* The mount is ready: write PID_FILE (removed at exit), one byte to
+ * READY_FD and close it, then let the parent go and leave the terminal.
+ */
+extern void daemon_ready (const char *pid_file, int ready_fd);
+/* From now on SIGINT, SIGTERM, SIGHUP and SIGQUIT unmount MOUNTPOINT
+ * (the FUSE loop then ends and the program exits normally, after
+ * syncing).  Call before the mount exists, after the launch.
+ */
+extern void daemon_unmount_on_signals (const char *mountpoint);
+
+/* fuse-help.c: libfuse's own help for -o, exits. */
+extern void fuse_help (void) __attribute__ ((noreturn));
+
+/* unmount.c */
+
+enum unmount_result {
+  UNMOUNT_OK,
+  UNMOUNT_BUSY,                 /* files are open under it */
+  UNMOUNT_NOT_MOUNTED,
+  UNMOUNT_FAILED,               /* any other reason (in *errmsg) */
+};
+
+/* PATH as /proc/self/mountinfo names it: absolute, no symlinks, found
+ * even when PATH is a dead FUSE mount ("Transport endpoint is not
+ * connected").  NULL with errno if its directory cannot be resolved.
+ */
+extern char *mountpoint_canonical (const char *path);
+/* 1 if the canonical path CPATH is a FUSE mount now, 0 if not, 2 if
+ * something else is mounted there.
+ */
+extern int fuse_mounted (const char *cpath);
+/* One unmount attempt of the FUSE mount at canonical CPATH; LAZY
+ * detaches it even while files are open.  On UNMOUNT_FAILED, *ERRMSG
+ * (caller frees) says why.  Prints nothing.
+ */
+extern enum unmount_result fuse_unmount (const char *cpath, bool lazy,
+                                         char **errmsg);
+
+#endif /* GUESTKIT_MOUNT_FS_H */
