@@ -92,10 +92,12 @@ fail_group (struct group *grp)
 
 static void
 run_group (const struct sparsify_options *o, struct group *grp,
-           uint64_t *would_release)
+           struct release_result *all)
 {
   CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
-  struct release_result r = { 0 };
+  struct release_result r = {
+    .zero_used = all->zero_used, .ignore_used = all->ignore_used,
+  };
   const char *const fstrim[] = { "fstrim", NULL };
   int pid;
 
@@ -143,7 +145,7 @@ run_group (const struct sparsify_options *o, struct group *grp,
   if (gk_decrypt_luks (g, o->opts) == -1 ||
       release_free_space (g, o, true, name_of, grp, &r) == -1)
     fail_group (grp);
-  *would_release += r.would_release;
+  all->would_release += r.would_release;
   if (pid > 0)                  /* libguestfs reaps it now */
     gk_interrupt_remove_child (pid);
   if (guestfs_shutdown (g) == -1) {
@@ -192,7 +194,10 @@ in_place_run (const struct sparsify_options *o)
 {
   disk_vector disks = empty_vector;
   size_t ngroups = 0, nfailed = 0, nno_discard = 0;
-  uint64_t would_release = 0;
+  struct release_result all = {
+    .zero_used = xcalloc (o->zeroes.len + 1, sizeof (bool)),
+    .ignore_used = xcalloc (o->ignores.len + 1, sizeof (bool)),
+  };
 
   for (size_t i = 0; i < o->disks.len; ++i) {
     struct disk d = {
@@ -251,7 +256,7 @@ in_place_run (const struct sparsify_options *o)
     if (ngroups > 0 || grp.n < disks.len)
       gk_debug ("appliance %zu: %zu disk(s)", ngroups + 1, grp.n);
     ngroups++;
-    run_group (o, &grp, &would_release);
+    run_group (o, &grp, &all);
     free (grp.disks);
   }
 
@@ -268,6 +273,14 @@ in_place_run (const struct sparsify_options *o)
     string_vector_free_all (&d->ids);
   }
   gk_debug ("%zu appliance launch(es)", ngroups);
+  /* A name is unknown only if no appliance knew it. */
+  if (ngroups > 0) {
+    warn_unused (o->zeroes.ptr, o->zeroes.len, all.zero_used, "--zero");
+    warn_unused (o->ignores.ptr, o->ignores.len, all.ignore_used,
+                 "--ignore");
+  }
+  free (all.zero_used);
+  free (all.ignore_used);
   free (disks.ptr);
   if (nfailed) {
     if (disks.len > 1)
@@ -279,7 +292,7 @@ in_place_run (const struct sparsify_options *o)
   if (!gk_quiet) {
     putchar ('\n');
     if (o->dry_run) {
-      CLEANUP_FREE char *size = gk_human_size ((int64_t) would_release);
+      CLEANUP_FREE char *size = gk_human_size ((int64_t) all.would_release);
 
       gk_info ("Dry run: nothing was changed.  Up to %s of free space "
                "would be released (some of it may already be "

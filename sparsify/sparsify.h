@@ -100,7 +100,17 @@ extern void sparsify_overlay (const struct sparsify_options *o,
 struct release_result {
   unsigned filesystems, skipped, zero_filled;
   uint64_t would_release;       /* --dry-run: bytes reported */
+  /* If not NULL, which --zero and --ignore names were found (ORed in,
+   * one per name, caller-owned), and the caller warns about the rest;
+   * if NULL, release_free_space does.
+   */
+  bool *zero_used, *ignore_used;
 };
+/* "--zero NAME: no such filesystem in the guest" for each of the N
+ * NAMES not USED.
+ */
+extern void warn_unused (char *const *names, size_t n, const bool *used,
+                         const char *option);
 extern int release_free_space (guestfs_h *g, const struct sparsify_options *o,
                                bool in_place,
                                const char *(*name_of) (const char *dev,
