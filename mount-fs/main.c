@@ -301,9 +301,12 @@ add_disks (guestfs_h *g, struct settings *s)
       if (gk_libvirt_get_domain (s->opts.libvirt_uri, d->arg, true, &dom,
                                  &errmsg) == -1)
         gk_error ("%s", errmsg);
-      if (dom.disks.len == 0)
-        gk_error ("domain ‘%s’ has no disks", dom.name);
+      /* A running domain is refused in --rw mode here, before any
+       * launch.
+       */
       r = gk_add_domain (g, &dom, !s->rw);
+      if (r == 0)
+        gk_error ("domain ‘%s’ has no disks", dom.name);
       gk_domain_free (&dom);
       if (r == -1)
         exit (EXIT_FAILURE);

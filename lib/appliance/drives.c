@@ -53,9 +53,12 @@ check_local_image (guestfs_h *g, const char *name, const char *path,
   detected = guestfs_disk_format (g, path);
   guestfs_pop_error_handler (g);
   if (detected == NULL) {
-    gk_error_noexit ("%s: cannot read the disk image: %s", name,
-                     guestfs_last_error (g) ? guestfs_last_error (g)
-                     : "unknown error");
+    const char *err = guestfs_last_error (g);
+
+    /* One line: libguestfs follows its reason with paragraphs of advice. */
+    gk_error_noexit ("%s: cannot read the disk image: %.*s", name,
+                     err ? (int) strcspn (err, "\n") : 13,
+                     err ? err : "unknown error");
     return -1;
   }
   /* Only formats qemu recognises by their header can be contradicted:
