@@ -181,22 +181,36 @@ is_read_only_lv (guestfs_h *g, const char *dev)
   return ro;
 }
 
-/* Make the whole of DEV read as zero.  Discard where it is known to
- * zero (copy mode: the overlay records a discard as zero clusters);
- * otherwise write zeroes where the device is not already zero.
+/* Release the whole of DEV: discard it.  In copy mode that is enough
+ * (the overlay records a discard as zero clusters), and if the discard
+ * fails, zeroes are written (the host-side copy turns them into
+ * holes).  In place, a discard releases the space on the host but need
+ * not leave zeroes: where the contents must read as zero (MUST_ZERO,
+ * --zero) and the device does not promise it, zero_device follows; it
+ * writes only blocks that are not already zero, so after a discard
+ * that did zero them it writes nothing.  In place, swap and free VG
+ * space only need releasing: zeroes written there would allocate what
+ * should be released.
  */
 static int
-zero_whole (struct release *rel, const char *dev)
+release_whole (struct release *rel, const char *dev, bool must_zero)
 {
   guestfs_h *g = rel->g;
-  int r = -1;
+  int r, zeroes = 1;
 
   guestfs_push_error_handler (g, NULL, NULL);
-  if (!rel->in_place || guestfs_blkdiscardzeroes (g, dev) > 0)
-    r = guestfs_blkdiscard (g, dev);
+  r = guestfs_blkdiscard (g, dev);
+  if (rel->in_place)
+    zeroes = guestfs_blkdiscardzeroes (g, dev);
   guestfs_pop_error_handler (g);
-  if (r == 0)
+  if (r == 0 && (zeroes > 0 || !must_zero))
     return 0;
+  if (rel->in_place && !must_zero) {
+    gk_warning ("%s: discard failed: %s", label (rel, dev),
+                guestfs_last_error (g));
+    rel->r->skipped++;
+    return 0;
+  }
   if (guestfs_zero_device (g, dev) == -1) {
     gk_error_noexit ("%s: %s", label (rel, dev), guestfs_last_error (g));
     return -1;
@@ -236,7 +250,7 @@ release_swap (struct release *rel, const char *dev)
    * guest no longer recognises.
    */
   gk_interrupt_hold ();
-  if (zero_whole (rel, dev) == -1) {
+  if (release_whole (rel, dev, false) == -1) {
     gk_interrupt_release ();
     return -1;
   }
@@ -399,7 +413,7 @@ release_filesystem (struct release *rel, const char *dev, const char *type)
       return 0;
     }
     gk_message ("Zeroing %s", label (rel, dev));
-    return zero_whole (rel, dev);
+    return release_whole (rel, dev, true);
   }
 
   guestfs_push_error_handler (g, NULL, NULL);
@@ -463,7 +477,7 @@ release_vg (struct release *rel, const char *vg)
     return 0;
   }
   lv = xasprintf ("/dev/%s/%s", vg, name);
-  r = zero_whole (rel, lv);
+  r = release_whole (rel, lv, false);
   guestfs_sync (g);
   r2 = guestfs_lvremove (g, lv);
   gk_interrupt_release ();
