@@ -1,6 +1,6 @@
 #!/bin/bash
-# --machine-readable: the fact list (probing the appliance), and errors
-# as JSON lines on the chosen channel.
+# --machine-readable: the fact list (probing the appliance: one launch),
+# and errors as JSON lines on the chosen channel.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
@@ -19,19 +19,24 @@ grep -qx btrfs "$t/facts"
 grep -qx xfs "$t/facts"
 ! grep -v '^[a-z0-9-]*$' "$t/facts"
 
-# file:PATH gets the fact list instead of stdout.
-"$vdf" --machine-readable=file:"$t/facts2" > "$t/stdout"
-[ ! -s "$t/stdout" ]
-diff -u "$t/facts" "$t/facts2"
-
-# An error: the usual line on stderr, and a JSON line on the channel.
+# An error: the usual line on stderr, and a JSON line on the channel,
+# whichever is chosen (no launch: the image is missing).
 if "$vdf" --machine-readable=stream:stderr -a "$t/missing.img" \
      > "$t/out" 2> "$t/err"; then
   exit 1
 fi
-cat "$t/err"
+if "$vdf" --machine-readable=file:"$t/channel" -a "$t/missing.img" \
+     > "$t/stdout" 2> "$t/err2"; then
+  exit 1
+fi
+cat "$t/err" "$t/err2" "$t/channel"
+[ ! -s "$t/stdout" ]
 grep -q '^virt-df: error: .*missing.img' "$t/err"
-grep '^{' "$t/err" | python3 -c '
+grep -q '^virt-df: error: .*missing.img' "$t/err2"
+! grep -q '^{' "$t/err2"
+diff -u <(grep -v '^{' "$t/err") "$t/err2"
+for channel in "$t/err" "$t/channel"; do
+  grep '^{' "$channel" | python3 -c '
 import json, re, sys
 msgs = [json.loads(l) for l in sys.stdin]
 assert msgs and msgs[-1]["type"] == "error", msgs
@@ -40,3 +45,4 @@ assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}[+-]\d\d:\d\d$",
                 msgs[-1]["timestamp"]), msgs
 print("json messages ok")
 '
+done
