@@ -283,6 +283,39 @@ check_fuse_device (void)
   close (fd);
 }
 
+/* --rw on an image another qemu is writing (a running guest not known
+ * to libvirt, another guestmount-all --rw) would corrupt it.  qemu
+ * takes byte locks on its images (OFD locks at offset 100 + permission
+ * held, 200 + permission refused to others): the bytes our writer
+ * would need or refuse are probed here, on the host, so the answer
+ * comes before a launch and in one line.
+ */
+static void
+check_not_in_use (const char *name, const char *path)
+{
+  static const struct { off_t start, len; } ranges[] = {
+    { 101, 1 }, { 103, 1 },     /* someone writes or resizes it */
+    { 200, 2 }, { 203, 1 },     /* someone refuses writers */
+  };
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd == -1)
+    return;                     /* gk_add_drive says why */
+  for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; ++i) {
+    struct flock fl = {
+      .l_type = F_WRLCK, .l_whence = SEEK_SET,
+      .l_start = ranges[i].start, .l_len = ranges[i].len,
+    };
+
+    if (fcntl (fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK) {
+      close (fd);
+      gk_error ("%s: the image is in use by another program (a running "
+                "virtual machine?): it cannot be mounted with --rw", name);
+    }
+  }
+  close (fd);
+}
+
 /* Every disk on the handle, after the host-side checks: a missing or
  * damaged image, or --rw on a running domain, fails here, before any
  * launch.
@@ -304,6 +337,10 @@ add_disks (guestfs_h *g, struct settings *s)
       /* A running domain is refused in --rw mode here, before any
        * launch.
        */
+      if (s->rw && !dom.active)
+        for (size_t j = 0; j < dom.disks.len; ++j)
+          if (dom.disks.ptr[j].source == GK_DISK_FILE)
+            check_not_in_use (dom.disks.ptr[j].path, dom.disks.ptr[j].path);
       r = gk_add_domain (g, &dom, !s->rw);
       if (r == 0)
         gk_error ("domain ‘%s’ has no disks", dom.name);
@@ -311,8 +348,12 @@ add_disks (guestfs_h *g, struct settings *s)
       if (r == -1)
         exit (EXIT_FAILURE);
     }
-    else if (gk_add_drive (g, d, !s->rw) == -1)
-      exit (EXIT_FAILURE);
+    else {
+      if (s->rw && d->type == GK_DRIVE_FILE)
+        check_not_in_use (d->arg, d->path);
+      if (gk_add_drive (g, d, !s->rw) == -1)
+        exit (EXIT_FAILURE);
+    }
   }
 }
 

@@ -1,0 +1,97 @@
+#!/bin/bash
+# --rw in the foreground (--no-fork) on a copy of an image with ext4 and
+# btrfs subvolumes (2 launches): subvolumes are at MOUNTPOINT/dev/sda2/@
+# and @home although @ is the default subvolume; files written through
+# the mount, then SIGINT: the mount goes, the exit status is 0 (synced);
+# writing beside the filesystems fails instead of being lost.  Then the
+# ext4 file is read back on the host (debugfs), and the btrfs ones
+# through a second, read-only mount of the subvolume alone (-m with
+# options), which guestunmount ends.  A second --rw mount of the image
+# in use is refused.
+source "$srcdir/../tests/functions.sh"
+set -e
+requires_appliance
+requires which debugfs
+[ -c /dev/fuse ] || { echo "$0: skipped: no /dev/fuse" >&2; exit 77; }
+
+test_tmpdir --private-tmpdir
+base="$(cached_image subvol.img "$srcdir/mkimage-subvol.c" \
+          -- "$builddir/mkimage-subvol")"
+gm="$builddir/guestmount-all"
+gu="$builddir/guestunmount"
+mnt="$t/mnt"
+mkdir "$mnt" "$t/mnt2"
+cp --sparse=always "$base" "$t/rw.img"
+
+is_mounted () {
+  awk -v m="$1" '$5 == m' /proc/self/mountinfo | grep -q ' - fuse'
+}
+cleanup_fn sh -c '[ -s "$2" ] && kill "$(cat "$2")" 2>/dev/null
+  "$3" -q --retry=3 "$1"; :' sh "$mnt" "$t/pid" "$gu"
+
+# wait_ready FILE PID: until FILE has the --fd byte, or PID died.
+wait_ready () {
+  for _ in $(seq 1200); do
+    [ -s "$1" ] && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
+: > "$t/ready"
+# A background job of a script ignores SIGINT unless told otherwise.
+env --default-signal=INT "$gm" --rw --no-fork --fd=3 --format=raw \
+  -a "$t/rw.img" "$mnt" 3> "$t/ready" > "$t/out" 2>&1 &
+gpid=$!
+wait_ready "$t/ready" "$gpid" || { cat "$t/out"; exit 1; }
+is_mounted "$mnt"
+
+assert_eq "ext4 file" "hello from ext4" "$(cat "$mnt/dev/sda1/hello.txt")"
+assert_eq "subvolume @" gkguest "$(cat "$mnt/dev/sda2/@/etc/hostname")"
+assert_eq "subvolume @home" notes \
+  "$(cat "$mnt/dev/sda2/@home/user/notes.txt")"
+
+# A second writer of the same image is refused.
+status=0
+"$gm" --rw --format=raw -a "$t/rw.img" "$t/mnt2" 2> "$t/err" || status=$?
+cat "$t/err"
+assert_eq "second --rw mount" 1 "$status"
+grep -q "^guestmount-all: error: $t/rw.img: the image is in use" "$t/err"
+! is_mounted "$t/mnt2"
+
+echo "written through FUSE" > "$mnt/dev/sda1/new.txt"
+echo "in a subvolume" > "$mnt/dev/sda2/@home/user/new.txt"
+mkdir "$mnt/dev/sda2/@home/newdir"
+# Not in any filesystem: refused, not silently lost.
+! touch "$mnt/stray" 2>/dev/null
+! mkdir "$mnt/dev/stray" 2>/dev/null
+
+kill -INT "$gpid"
+status=0
+wait "$gpid" || status=$?
+cat "$t/out"
+assert_eq "exit status after SIGINT in --rw mode" 0 "$status"
+! is_mounted "$mnt"
+! pgrep -f "$TMPDIR" > /dev/null
+
+# ext4 on the host: sda1 is MiB 1 to 65.
+dd if="$t/rw.img" of="$t/sda1" bs=1M skip=1 count=64 status=none
+assert_eq "ext4 file after unmount" "written through FUSE" \
+  "$(debugfs -R 'cat /new.txt' "$t/sda1" 2>/dev/null)"
+
+# The btrfs subvolume alone, read-only, through -m.
+"$gm" --format=raw -a "$t/rw.img" -m /dev/sda2:/:subvol=@home \
+  --pid-file "$t/pid" "$mnt"
+assert_eq "btrfs file after unmount" "in a subvolume" \
+  "$(cat "$mnt/user/new.txt")"
+[ -d "$mnt/newdir" ]
+assert_eq "old file" notes "$(cat "$mnt/user/notes.txt")"
+! touch "$mnt/user/x" 2>/dev/null
+pid="$(cat "$t/pid")"
+"$gu" "$mnt"
+! is_mounted "$mnt"
+for _ in $(seq 240); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+! kill -0 "$pid" 2>/dev/null
+[ ! -e "$t/pid" ]
+assert_no_leftovers "$TMPDIR"
