@@ -1,0 +1,69 @@
+
+# guestmount-all: read-only unless --rw (or -w) is on the line, so -d
+# offers every domain, and only shut-off ones with --rw (writing to a
+# running guest's disks would corrupt them).  The one positional
+# argument is the mountpoint: directories.
+
+# _guestkit_fuse_options: the -o values worth offering (--fuse-help
+# lists them all).
+_guestkit_fuse_options ()
+{
+  _guestkit_reply allow_other allow_root default_permissions \
+    kernel_cache auto_cache direct_io use_ino readdir_ino \
+    attr_timeout= entry_timeout= negative_timeout= uid= gid= umask= \
+    max_read= fsname= subtype=
+  [[ ${#COMPREPLY[@]} = 1 && "${COMPREPLY[0]}" == *= ]] &&
+    { compopt -o nospace 2>/dev/null || :; }
+  return 0
+}
+
+# _guestkit_directories: directory names for $cur.
+_guestkit_directories ()
+{
+  mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+  compopt -o filenames 2>/dev/null || :
+  reply_kind=files
+  return 0
+}
+
+_guestkit_guestmount_all_values ()
+{
+  local w rw=0 parts
+  case "$prev" in
+    -d|--domain)
+      for w in "${line[@]}"; do
+        case "$w" in
+          -w|--rw) rw=1 ;;
+          -r|--ro) rw=0 ;;
+        esac
+      done
+      local -a doms
+      mapfile -t doms < <(_guestkit_domains "$uri" "$rw")
+      _guestkit_reply "${doms[@]}" ;;
+    -o|--option) _guestkit_fuse_options ;;
+    --pid-file) _guestkit_files ;;
+    --fd|--dir-cache-timeout) _guestkit_reply ;;
+    -m|--mount)
+      parts=()
+      [ -n "$disk" ] && [ -r "$disk" ] &&
+        mapfile -t parts < <(partx -g -o NR -- "$disk" 2>/dev/null |
+                               awk '{ print "/dev/sda" $1 }')
+      _guestkit_reply "${parts[@]}" ;;
+    *)
+      # A word that is no option's value is the mountpoint.
+      [[ "$cur" == -* ]] && return 1
+      case " -a --add -c --connect --format --key " in
+        *" $prev "*) return 1 ;;
+      esac
+      ((split)) && return 1
+      _guestkit_directories ;;
+  esac
+  return 0
+}
+
+_guestkit_guestmount_all ()
+{
+  _guestkit_virt_tools guestmount-all 0 _guestkit_guestmount_all_values \
+    --dir-cache-timeout --fd -m --mount -o --option --pid-file
+}
+complete -F _guestkit_guestmount_all guestmount-all
