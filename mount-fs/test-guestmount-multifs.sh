@@ -5,7 +5,8 @@
 # (--fd byte written, --pid-file names the daemon); every filesystem is
 # at MOUNTPOINT/dev/NAME with every file, each with its recorded
 # checksum; swap is listed once as skipped and not shown; writes fail
-# with EROFS; -o reaches FUSE; SIGTERM to the daemon unmounts and stops
+# with EROFS; -o reaches FUSE; --machine-readable copies the notice as
+# JSON; SIGTERM to the daemon unmounts and stops
 # it: nothing mounted, no pid file, no qemu, no temporary file.
 source "$srcdir/../tests/functions.sh"
 set -e
@@ -30,7 +31,8 @@ cleanup_fn sh -c '[ -s "$2" ] && kill "$(cat "$2")" 2>/dev/null
 : > "$t/ready"
 start=$SECONDS
 "$gm" --format=raw -a "$img" --pid-file "$t/pid" --fd=3 -o allow_other \
-  --dir-cache-timeout=30 "$mnt" > "$t/out" 3> "$t/ready"
+  --dir-cache-timeout=30 --machine-readable="file:$t/mr" "$mnt" \
+  > "$t/out" 3> "$t/ready"
 echo "mounted in $((SECONDS - start)) s"
 cat "$t/out"
 is_mounted
@@ -44,6 +46,9 @@ awk -v m="$mnt" '$5 == m' /proc/self/mountinfo | grep -q allow_other
 # Swap: listed, not shown.
 grep -qx "guestmount-all: not mounted (no files to show): /dev/sda6" "$t/out"
 [ ! -e "$mnt/dev/sda6" ]
+cat "$t/mr"
+grep -q '^{ "message": "not mounted (no files to show): /dev/sda6", '\
+'"timestamp": "[-0-9T:.+]*", "type": "info" }$' "$t/mr"
 
 # Every filesystem, every file, every checksum.
 devices="$(cut -f1 "$manifest" | sort -u)"
