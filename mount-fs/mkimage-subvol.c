@@ -4,9 +4,12 @@
  *
  * 256 MiB sparse raw, GPT:
  *   sda1 ext4 (64 MiB) with /hello.txt = "hello from ext4\n"
- *   sda2 btrfs with subvolumes @ (/etc/hostname = "gkguest\n") and
- *        @home (/user/notes.txt = "notes\n"); @ is the default
- *        subvolume, so a plain mount shows @, not the top level.
+ *   sda2 btrfs (160 MiB) with subvolumes @ (/etc/hostname =
+ *        "gkguest\n") and @home (/user/notes.txt = "notes\n"); @ is
+ *        the default subvolume, so a plain mount shows @, not the top
+ *        level.
+ *   sda3 a broken ext4: recognised as ext4, but its superblock's block
+ *        size is absurd, so it cannot be mounted (checked here).
  * Only libguestfs: the image is made without the tools under test.
  */
 #include <config.h>
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <guestfs.h>
 
@@ -71,7 +75,8 @@ main (int argc, char *argv[])
   }
   CHECK (guestfs_part_init (g, "/dev/sda", "gpt"));
   CHECK (guestfs_part_add (g, "/dev/sda", "p", 2048, 65 * 2048 - 1));
-  CHECK (guestfs_part_add (g, "/dev/sda", "p", 65 * 2048, -2048));
+  CHECK (guestfs_part_add (g, "/dev/sda", "p", 65 * 2048, 225 * 2048 - 1));
+  CHECK (guestfs_part_add (g, "/dev/sda", "p", 225 * 2048, -2048));
   CHECK (guestfs_mkfs (g, "ext4", "/dev/sda1"));
   CHECK (guestfs_mkfs (g, "btrfs", "/dev/sda2"));
 
@@ -100,6 +105,30 @@ main (int argc, char *argv[])
   CHECK (guestfs_btrfs_subvolume_set_default (g, root_id, "/"));
   CHECK (guestfs_sync (g));
   CHECK (guestfs_umount (g, "/"));
+
+  /* s_log_block_size (superblock offset 24) far out of range. */
+  CHECK (guestfs_mkfs (g, "ext4", "/dev/sda3"));
+  if (guestfs_pwrite_device (g, "/dev/sda3", "\x7f\0\0\0", 4,
+                             1024 + 24) != 4)
+    exit (EXIT_FAILURE);
+  {
+    char *type = guestfs_vfs_type (g, "/dev/sda3");
+    int r;
+
+    if (type == NULL || strcmp (type, "ext4") != 0) {
+      fprintf (stderr, "mkimage-subvol: the broken ext4 is not seen as "
+               "ext4 (%s)\n", type ? type : "?");
+      exit (EXIT_FAILURE);
+    }
+    free (type);
+    guestfs_push_error_handler (g, NULL, NULL);
+    r = guestfs_mount_ro (g, "/dev/sda3", "/");
+    guestfs_pop_error_handler (g);
+    if (r != -1) {
+      fprintf (stderr, "mkimage-subvol: the broken ext4 mounts\n");
+      exit (EXIT_FAILURE);
+    }
+  }
   CHECK (guestfs_shutdown (g));
   guestfs_close (g);
   exit (EXIT_SUCCESS);

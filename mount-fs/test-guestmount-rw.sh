@@ -1,6 +1,7 @@
 #!/bin/bash
-# --rw in the foreground (--no-fork) on a copy of an image with ext4 and
-# btrfs subvolumes (2 launches): subvolumes are at MOUNTPOINT/dev/sda2/@
+# --rw in the foreground (--no-fork) on a copy of an image with ext4,
+# btrfs subvolumes and a broken ext4 (2 launches): the broken one is
+# reported and the others served; subvolumes are at MOUNTPOINT/dev/sda2/@
 # and @home although @ is the default subvolume; files written through
 # the mount, then SIGINT: the mount goes, the exit status is 0 (synced);
 # writing beside the filesystems fails instead of being lost.  Then the
@@ -14,9 +15,10 @@ requires_appliance
 requires which debugfs
 [ -c /dev/fuse ] || { echo "$0: skipped: no /dev/fuse" >&2; exit 77; }
 
-test_tmpdir --private-tmpdir
+# Before the private TMPDIR: the builder's appliance cache is not ours.
 base="$(cached_image subvol.img "$srcdir/mkimage-subvol.c" \
           -- "$builddir/mkimage-subvol")"
+test_tmpdir --private-tmpdir
 gm="$builddir/guestmount-all"
 gu="$builddir/guestunmount"
 mnt="$t/mnt"
@@ -48,6 +50,11 @@ wait_ready "$t/ready" "$gpid" || { cat "$t/out"; exit 1; }
 is_mounted "$mnt"
 
 assert_eq "ext4 file" "hello from ext4" "$(cat "$mnt/dev/sda1/hello.txt")"
+# The broken filesystem: one warning, an empty, unwritable directory.
+cat "$t/out"
+grep -q "^guestmount-all: warning: /dev/sda3 (ext4) could not be mounted, the others are served: " "$t/out"
+[ -z "$(ls -A "$mnt/dev/sda3")" ]
+! touch "$mnt/dev/sda3/lost" 2>/dev/null
 assert_eq "subvolume @" gkguest "$(cat "$mnt/dev/sda2/@/etc/hostname")"
 assert_eq "subvolume @home" notes \
   "$(cat "$mnt/dev/sda2/@home/user/notes.txt")"
