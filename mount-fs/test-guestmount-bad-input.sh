@@ -128,3 +128,9 @@ cmp "$t/facts" "$t/facts2"
 # --fuse-help comes from libfuse itself.
 "$gm" --fuse-help > "$t/out" 2>&1
 grep -q allow_other "$t/out"
+
+# -V and --help, for both.
+"$gm" -V | grep -qx "guestmount-all [0-9.]*"
+"$gu" --version | grep -qx "guestunmount [0-9.]*"
+"$gm" --help | grep -q "guestunmount mountpoint"
+"$gu" --help | grep -q "3 not mounted"
