@@ -138,6 +138,19 @@ set_operation (struct source *src, struct partition *p, enum operation op)
         src->parts.ptr[i].op = op;
 }
 
+/* Used by shrink.c too, once the filesystem's own tool has measured. */
+void
+resize_refuse_shrink (const struct partition *p, uint64_t min)
+{
+  CLEANUP_FREE char *h_min = gk_human_size (min);
+  CLEANUP_FREE char *h_to = gk_human_size (p->shrink_to);
+
+  gk_error ("%s: the %s filesystem holds too much data to fit in %s: it "
+            "needs at least %s (%" PRIu64 " bytes).  Choose a new size of "
+            "at least that, or free space in the guest first.",
+            p->name, p->content.type, h_to, h_min, min);
+}
+
 static void
 mark_for_resize (const struct resize_options *o, const struct gk_features *f,
                  struct partition *p, uint64_t new_size, const char *option,
@@ -191,6 +204,11 @@ mark_for_resize (const struct resize_options *o, const struct gk_features *f,
          */
         uint64_t bs = c->block_size ? c->block_size : 4096;
         p->shrink_to = new_size / bs * bs;
+        /* What clearly cannot fit is refused now, from the superblock,
+         * before anything is written or launched.
+         */
+        if (c->min_size > p->shrink_to)
+          resize_refuse_shrink (p, c->min_size);
         break;
       }
       if (STREQ (c->type, "xfs"))

@@ -154,6 +154,10 @@ extern void summary_print (const struct source *src,
                            const struct resize_options *o,
                            const struct plan *plan);
 
+/* plan.c: the error for content that does not fit in p->shrink_to. */
+extern void resize_refuse_shrink (const struct partition *p, uint64_t min)
+  __attribute__ ((noreturn));
+
 /* shrink.c: returns the disk to copy from (an overlay), or NULL. */
 extern struct gk_image *shrink_contents (struct source *src,
                                         const struct resize_options *o);

@@ -48,14 +48,8 @@ shrink_one (guestfs_h *g, const struct partition *p)
   if (min == -1)
     gk_error ("%s: cannot find how small the %s filesystem can be: %s",
               p->name, type, guestfs_last_error (g));
-  if ((uint64_t) min > p->shrink_to) {
-    CLEANUP_FREE char *h_min = gk_human_size (min);
-    CLEANUP_FREE char *h_to = gk_human_size (p->shrink_to);
-    gk_error ("%s: the %s filesystem holds too much data to fit in %s: it "
-              "needs at least %s (%" PRIi64 " bytes).  Choose a new size of "
-              "at least that, or free space in the guest first.",
-              p->name, type, h_to, h_min, min);
-  }
+  if ((uint64_t) min > p->shrink_to)
+    resize_refuse_shrink (p, (uint64_t) min);
 
   if (ntfs)
     gk_guestfs_check (g, guestfs_ntfsresize_opts

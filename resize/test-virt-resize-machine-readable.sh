@@ -18,8 +18,18 @@ for fs in xfs btrfs ntfs; do
   grep -qx "$fs" "$t/facts"
 done
 
-# Other channels.
-"$vr" --machine-readable=file:"$t/facts2" > "$t/stdout"
-diff -u "$t/facts" "$t/facts2"
+# Other channels (on an error: no second launch).
+if "$vr" --machine-readable=file:"$t/channel" "$t/missing.img" \
+     "$t/out.img" > "$t/stdout" 2> "$t/err"; then
+  exit 1
+fi
+cat "$t/stdout" "$t/err" "$t/channel"
+! grep -q '^{' "$t/stdout" "$t/err"
+grep -q '^virt-resize: error: .*missing.img' "$t/err"
+python3 -c '
+import json, sys
+msgs = [json.loads(l) for l in open(sys.argv[1])]
+assert msgs[-1]["type"] == "error" and "missing.img" in msgs[-1]["message"], msgs
+' "$t/channel"
 if "$vr" --machine-readable=bogus 2> "$t/err"; then exit 1; fi
 grep -q '^virt-resize: error: .*invalid' "$t/err"

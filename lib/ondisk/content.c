@@ -119,6 +119,55 @@ mul_sat (uint64_t count, uint64_t unit)
                              EXT_RO_COMPAT_LARGE_FILE | \
                              EXT_RO_COMPAT_BTREE_DIR)
 
+#define EXT_STATE_VALID                 0x0001
+#define EXT_STATE_ERROR                 0x0002
+
+static uint64_t
+add_sat (uint64_t a, uint64_t b)
+{
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* A lower bound of the size an ext filesystem can be shrunk to: the
+ * blocks in use, less everything a shrink could free without moving
+ * data (every inode table, bitmap and group descriptor copy counted as
+ * if all could go: an overestimate keeps the bound safe).  Only when
+ * the superblock says it was unmounted cleanly: otherwise its free
+ * count may be stale.  Every figure comes from the image, so the
+ * arithmetic saturates and an impossible count gives no bound.
+ */
+static uint64_t
+ext_min_size (const uint8_t *sb, uint64_t blocks, uint32_t incompat,
+              uint32_t block_size)
+{
+  uint64_t free_blocks = gk_le32 (sb + 12);
+  uint64_t inodes = gk_le32 (sb + 0), inode_size = 128;
+  uint32_t per_group = gk_le32 (sb + 32), state = gk_le16 (sb + 58);
+  uint64_t groups, desc_size = 32, gdt_blocks, removable, used;
+
+  if ((state & (EXT_STATE_VALID | EXT_STATE_ERROR)) != EXT_STATE_VALID
+      || (incompat & EXT_INCOMPAT_RECOVER) || per_group == 0)
+    return 0;
+  if (incompat & EXT_INCOMPAT_64BIT) {
+    free_blocks |= (uint64_t) gk_le32 (sb + 0x158) << 32;
+    if (gk_le16 (sb + 0xfe) > 32)
+      desc_size = gk_le16 (sb + 0xfe);
+  }
+  if (free_blocks > blocks)
+    return 0;
+  if (gk_le32 (sb + 76) >= 1)   /* dynamic revision: inode size set */
+    inode_size = gk_le16 (sb + 88);
+  groups = blocks / per_group + (blocks % per_group != 0);
+  gdt_blocks = add_sat (mul_sat (groups, desc_size) / block_size + 1,
+                        gk_le16 (sb + 0xce));  /* reserved for growth */
+  removable = mul_sat (inodes, inode_size);
+  removable = add_sat (removable,
+                       mul_sat (mul_sat (groups, add_sat (gdt_blocks, 2)),
+                                block_size));
+  used = mul_sat (blocks - free_blocks, block_size);
+  return used > removable ? used - removable : 0;
+}
+
 static bool
 probe_ext (const uint8_t *sb, struct gk_content *c)
 {
@@ -151,6 +200,7 @@ probe_ext (const uint8_t *sb, struct gk_content *c)
     blocks |= (uint64_t) gk_le32 (sb + 0x150) << 32;
   c->block_size = 1024u << log_bs;
   c->size = mul_sat (blocks, c->block_size);
+  c->min_size = ext_min_size (sb, blocks, incompat, c->block_size);
   set_uuid (c, sb + 104, 16);
   set_label (c, sb + 120, 16, false);
   return true;

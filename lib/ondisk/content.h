@@ -34,6 +34,11 @@ struct gk_content {
                                    newest metadata, see lvm-label.h);
                                    0 if not known */
   uint32_t block_size;          /* fs block size / swap page size, or 0 */
+  uint64_t min_size;            /* a lower bound of what the content
+                                   needs whatever it is shrunk to (data
+                                   and what metadata cannot go), for a
+                                   cleanly unmounted ext2/3/4; 0 if not
+                                   known */
   uint8_t uuid[16];             /* raw bytes as stored, if has_uuid */
   bool has_uuid;
   char label[64];               /* UTF-8, "" if none */

@@ -203,6 +203,60 @@ test_filesystems (void)
   }
 }
 
+/* An ext4 holding 24 MiB of files: the lower bound of its shrunk size
+ * is at least the data and at most what resize2fs -P estimates; a
+ * filesystem not marked clean gets no bound (its free count may be
+ * stale).
+ */
+static void
+test_ext_min_size (void)
+{
+  CLEANUP_FREE char *path = NULL;
+  CLEANUP_FREE char *dir = NULL;
+  CLEANUP_FREE char *cmd = NULL;
+  CLEANUP_FREE char *estimate = NULL;
+  struct gk_content c;
+  uint64_t blocks = 0;
+  uint8_t state[2] = { 0, 0 };
+  int fd;
+
+  if (!have ("mkfs.ext4") || !have ("resize2fs")) {
+    ok (true, "# SKIP ext minimum size: no mkfs.ext4 or resize2fs");
+    return;
+  }
+  path = make_file ("ext-min", 96 << 20);
+  dir = xasprintf ("%s/ext-min-data", tmpdir);
+  cmd = xasprintf ("mkdir '%s' && head -c 24M /dev/urandom > '%s/data' && "
+                   "mkfs.ext4 -q -F -d '%s' '%s'", dir, dir, dir, path);
+  if (!ok (run (cmd), "ext minimum size: mkfs.ext4 -d"))
+    return;
+  free (cmd);
+  cmd = xasprintf ("resize2fs -P '%s' 2>/dev/null | sed -n 's/.*: //p'",
+                   path);
+  estimate = output (cmd);
+  if (estimate)
+    blocks = strtoull (estimate, NULL, 10);
+  if (!ok (probe_file (path, &c) == 0 && blocks > 0,
+           "ext minimum size: probed, resize2fs -P says %" PRIu64
+           " blocks", blocks))
+    return;
+  ok (c.min_size >= 24 << 20, "ext minimum size: %" PRIu64
+      " bytes, at least the data", c.min_size);
+  ok (c.min_size <= blocks * c.block_size,
+      "ext minimum size: at most resize2fs -P's %" PRIu64 " bytes",
+      blocks * c.block_size);
+
+  /* Clear the "cleanly unmounted" bit (s_state, byte 58). */
+  fd = open (path, O_RDWR);
+  ok (fd >= 0 && pwrite (fd, state, 2, 1024 + 58) == 2 && close (fd) == 0
+      && probe_file (path, &c) == 0 && c.min_size == 0,
+      "ext minimum size: none for a filesystem not unmounted cleanly");
+  unlink (path);
+  free (cmd);
+  cmd = xasprintf ("rm -rf '%s'", dir);
+  run (cmd);
+}
+
 /* A vfat filesystem is really a FAT12/16/32 of total sectors: mkfs.vfat
  * may leave a tail of the file unused, and the size must say so.
  */
@@ -592,6 +646,7 @@ main (void)
   }
   test_filesystems ();
   test_vfat_odd_size ();
+  test_ext_min_size ();
   test_swap_resize ();
   test_unknown ();
   test_pv ();
