@@ -7,7 +7,8 @@
  * Prints one "key: value" line per fact of each operating system found
  * (root, type, distro, major_version, minor_version, product_name,
  * hostname, package_format), then with MANIFEST ("PATH<TAB>SHA256"
- * lines) mounts that OS read-only and prints "ok PATH" or
+ * lines) mounts that OS read-only, prints "root_size: BYTES" (its root
+ * filesystem's size) and "ok PATH" or
  * "MISMATCH PATH" for each.  Exit 0 if an OS was found and everything
  * matched, 1 otherwise.  The image is opened read-only.
  *
@@ -19,6 +20,7 @@
  */
 #include <config.h>
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,7 +164,13 @@ main (int argc, char *argv[])
                 guestfs_inspect_get_package_format (g, roots[r]));
   }
   if (manifest != NULL) {
+    MK_CLEANUP_FREE struct guestfs_statvfs *st = NULL;
+
     mount_root (g, roots[0]);
+    /* The size of the root filesystem, for tests that grew it. */
+    CHECK_PTR (st = guestfs_statvfs (g, "/"));
+    printf ("root_size: %" PRIu64 "\n",
+            (uint64_t) st->blocks * (uint64_t) st->bsize);
     errors = check_manifest (g, manifest);
     CHECK (guestfs_umount_all (g));
   }

@@ -406,6 +406,10 @@ check_guest ()
 {
   local prog
   prog="$(_gk_helper check-guest)" || return 1
+  # It launches an appliance of its own: count it with the tools'.
+  if [ -n "${GUESTKIT_LAUNCH_LOG:-}" ]; then
+    echo launch >> "$GUESTKIT_LAUNCH_LOG"
+  fi
   "$prog" "$@"
 }
 
