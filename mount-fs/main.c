@@ -172,7 +172,10 @@ parse_options (int argc, char *argv[], struct settings *s)
       break;
     case FD_OPTION:
       s->ready_fd = (int) gk_parse_long_option ("--fd", optarg, 0, INT_MAX);
-      if (fcntl (s->ready_fd, F_GETFD) == -1)
+      /* Not inherited by qemu: whoever waits for it to close would
+       * wait for the appliance.
+       */
+      if (fcntl (s->ready_fd, F_SETFD, FD_CLOEXEC) == -1)
         gk_error ("--fd %d: %s", s->ready_fd, strerror (errno));
       break;
     case FUSE_HELP_OPTION: fuse_help ();
