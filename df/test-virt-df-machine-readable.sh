@@ -1,6 +1,7 @@
 #!/bin/bash
-# --machine-readable: the fact list (probing the appliance: one launch),
-# and errors as JSON lines on the chosen channel.
+# --machine-readable: the fact list (probing the appliance once: one
+# launch, then remembered), and errors as JSON lines on the chosen
+# channel.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
@@ -8,8 +9,15 @@ requires_appliance
 test_tmpdir
 vdf="$top_builddir/df/virt-df"
 
+# The appliance's features are asked of an appliance once, then
+# remembered until its files change: forget them first, so this run
+# launches (and remembers), and the second answers without a launch (a
+# launch would fail under /bin/false) with the same list.
+rm -f "${LIBGUESTFS_CACHEDIR:-/var/tmp}/guestkit-features.$(id -u)"
 "$vdf" --machine-readable > "$t/facts"
 cat "$t/facts"
+LIBGUESTFS_HV=/bin/false "$vdf" --machine-readable > "$t/facts-cached"
+diff -u "$t/facts" "$t/facts-cached"
 assert_eq "first fact" virt-df "$(head -n 1 "$t/facts")"
 for fact in csv json human-readable inodes uuid per-disk; do
   grep -qx "$fact" "$t/facts"

@@ -28,8 +28,13 @@ gk_print_facts (const char *const *facts, const char *const *features)
   for (size_t i = 0; facts[i]; ++i)
     gk_machine_readable_printf ("%s\n", facts[i]);
 
-  /* The answer is cached, so later runs can plan without a launch. */
-  gk_features_launch_probe (&f);
+  /* Asked of an appliance once, then remembered for as long as the
+   * appliance's files do not change (fs-features.c): scripts that read
+   * the fact list before each run do not pay a launch every time.
+   */
+  gk_features_cached (&f);
+  if (!f.known)
+    gk_features_launch_probe (&f);
   for (size_t i = 0; features[i]; ++i)
     if (has_feature (&f, features[i]))
       gk_machine_readable_printf ("%s\n", features[i]);

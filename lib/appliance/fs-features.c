@@ -12,6 +12,7 @@
 #include "utils/cleanups.h"
 #include "appliance/handle.h"
 #include "utils/alloc.h"
+#include "utils/cache-file.h"
 #include "utils/string-list.h"
 
 static bool
@@ -80,8 +81,7 @@ gk_features_probe (guestfs_h *g, struct gk_features *f)
 {
   CLEANUP_FREE char *path = cache_path ();
   CLEANUP_FREE char *key = appliance_key ();
-  CLEANUP_FREE char *tmp = NULL;
-  FILE *fp;
+  CLEANUP_FREE char *contents = NULL;
 
   f->known = true;
   f->ntfs = available (g, "ntfs3g") || available (g, "ntfsprogs");
@@ -91,14 +91,9 @@ gk_features_probe (guestfs_h *g, struct gk_features *f)
 
   if (key == NULL)
     return;
-  /* Written beside and renamed, so a reader never sees half a file. */
-  tmp = xasprintf ("%s.%ld", path, (long) getpid ());
-  fp = fopen (tmp, "w");
-  if (fp == NULL)
-    return;
-  fprintf (fp, "%s\n%d %d %d %d\n", key, f->ntfs, f->btrfs, f->xfs, f->f2fs);
-  if (fclose (fp) != 0 || rename (tmp, path) == -1)
-    unlink (tmp);
+  contents = xasprintf ("%s\n%d %d %d %d\n", key, f->ntfs, f->btrfs, f->xfs,
+                        f->f2fs);
+  gk_cache_file_write (path, contents);
 }
 
 void
@@ -106,21 +101,18 @@ gk_features_cached (struct gk_features *f)
 {
   CLEANUP_FREE char *path = cache_path ();
   CLEANUP_FREE char *key = appliance_key ();
-  CLEANUP_FREE char *line = NULL;
-  size_t n = 0;
+  CLEANUP_FREE char *contents = NULL;
+  size_t keylen;
   int ntfs, btrfs, xfs, f2fs;
-  FILE *fp;
 
   *f = (struct gk_features) { false, true, true, true, true };
-  if (key == NULL || (fp = fopen (path, "r")) == NULL)
+  if (key == NULL || (contents = gk_cache_file_read (path)) == NULL)
     return;
-  if (getline (&line, &n, fp) > 0) {
-    line[strcspn (line, "\n")] = '\0';
-    if (STREQ (line, key) &&
-        fscanf (fp, "%d %d %d %d", &ntfs, &btrfs, &xfs, &f2fs) == 4)
-      *f = (struct gk_features) { true, ntfs, btrfs, xfs, f2fs };
-  }
-  fclose (fp);
+  keylen = strlen (key);
+  if (STREQLEN (contents, key, keylen) && contents[keylen] == '\n' &&
+      sscanf (contents + keylen + 1, "%d %d %d %d",
+              &ntfs, &btrfs, &xfs, &f2fs) == 4)
+    *f = (struct gk_features) { true, ntfs, btrfs, xfs, f2fs };
 }
 
 void

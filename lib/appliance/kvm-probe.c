@@ -35,6 +35,7 @@
 #include "utils/cleanups.h"
 #include "appliance/kvm-probe.h"
 #include "utils/alloc.h"
+#include "utils/cache-file.h"
 #include "utils/exec.h"
 #include "utils/messages.h"
 #include "utils/string-list.h"
@@ -187,14 +188,11 @@ static int
 read_cache (const char *key)
 {
   CLEANUP_FREE char *path = cache_path ();
-  CLEANUP_FCLOSE FILE *fp = fopen (path, "r");
-  char line[512];
+  CLEANUP_FREE char *contents = gk_cache_file_read (path);
   size_t keylen = strlen (key);
 
-  if (fp == NULL || fgets (line, sizeof line, fp) == NULL)
-    return -1;
-  if (STREQLEN (line, key, keylen) && line[keylen] == ' ')
-    return line[keylen+1] == '1';
+  if (contents && STREQLEN (contents, key, keylen) && contents[keylen] == ' ')
+    return contents[keylen+1] == '1';
   return -1;
 }
 
@@ -202,16 +200,9 @@ static void
 write_cache (const char *key, bool works)
 {
   CLEANUP_FREE char *path = cache_path ();
-  CLEANUP_FREE char *tmp = xasprintf ("%s.%ld", path, (long) getpid ());
-  FILE *fp = fopen (tmp, "w");
+  CLEANUP_FREE char *contents = xasprintf ("%s %d\n", key, works ? 1 : 0);
 
-  if (fp == NULL)
-    return;
-  fprintf (fp, "%s %d\n", key, works ? 1 : 0);
-  if (fclose (fp) == 0)
-    rename (tmp, path);            /* atomic for concurrent probes */
-  else
-    unlink (tmp);
+  gk_cache_file_write (path, contents);  /* atomic for concurrent probes */
 }
 
 enum gk_kvm_state
