@@ -137,12 +137,15 @@ measure (guestfs_h *g, struct df_guest *guest, const char *fs,
 }
 
 /* Measure every filesystem FSES (from list_filesystems) of the guests in
- * a launched appliance, except the guests marked in SKIP.
+ * a launched appliance, except the guests marked in SKIP.  Returns true
+ * if some filesystem belonged to no single guest.
  */
-static void
+static bool
 measure_all (guestfs_h *g, char **fses, struct df_guest **guests, size_t n,
-             const bool *skip)
+             const bool *skip, const owned_id_list *pv_owners)
 {
+  bool unclaimed = false;
+
   for (size_t i = 0; fses && fses[i]; i += 2) {
     ssize_t owner = 0;
 
@@ -151,13 +154,17 @@ measure_all (guestfs_h *g, char **fses, struct df_guest **guests, size_t n,
     if (n > 1) {
       owner = df_guest_of_device (fses[i], guests, n);
       if (owner < 0)
-        owner = df_guest_of_lv (g, fses[i], guests, n);
-      if (owner < 0)
-        continue;             /* e.g. md arrays spanning guests */
+        owner = df_guest_of_lv (g, fses[i], pv_owners);
+      if (owner < 0) {
+        gk_debug ("%s: belongs to no single guest", fses[i]);
+        unclaimed = true;
+        continue;
+      }
     }
     if (!skip[owner])
       measure (g, guests[owner], fses[i], fses[i+1]);
   }
+  return unclaimed;
 }
 
 /* libguestfs lists what is on LVs inside LUKS (after a rescan) but not
@@ -303,6 +310,8 @@ run_appliance (struct df_guest **guests, size_t n,
   CLEANUP_FREE_STRING_LIST char **fses = NULL;
   size_t index = 0, added = 0;
   CLEANUP_FREE struct df_guest **usable = xcalloc (n, sizeof *usable);
+  owned_id_list pv_owners = empty_vector;
+  bool unclaimed;
 
   for (size_t i = 0; i < n; ++i) {
     if (check_guest (g, guests[i]) == -1) {
@@ -346,12 +355,21 @@ run_appliance (struct df_guest **guests, size_t n,
     return 0;
   }
   if (added > 1)
-    df_find_conflicts (g, fses, usable, added, conflict);
-  measure_all (g, fses, usable, added, conflict);
+    df_find_conflicts (g, fses, usable, added, conflict, &pv_owners);
+  /* Something only sharing made (an md array across two guests) or a
+   * device that could not be placed: never guess, each guest alone
+   * shows what is really its own.
+   */
+  unclaimed = measure_all (g, fses, usable, added, conflict, &pv_owners)
+    && added > 1;
+  df_pv_owners_free (&pv_owners);
   for (size_t i = 0; i < added; ++i) {
-    if (conflict[i]) {
-      gk_debug ("%s: shares LVM or btrfs identities with another guest; "
-                "rechecking it in its own appliance", usable[i]->name);
+    if (conflict[i] || unclaimed) {
+      gk_debug ("%s: %s; rechecking it in its own appliance",
+                usable[i]->name, conflict[i]
+                ? "shares LVM or btrfs identities with another guest"
+                : "a filesystem of this appliance belongs to no single "
+                "guest");
       clear_rows (&usable[i]->rows);
       continue;
     }

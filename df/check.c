@@ -45,21 +45,18 @@ df_guest_of_device (const char *dev, struct df_guest **guests, size_t n)
 }
 
 /* LVM prints UUIDs with dashes in some places (vgpvuuids, blkid) and
- * without in others (pvs_full's fixed 32-byte field): compare the 32
- * significant characters.
+ * without in others: compare them without.
  */
-static bool
-lvm_uuid_eq (const char *a, const char *b32)
+static char *
+lvm_uuid_key (const char *uuid)
 {
-  size_t j = 0;
+  char *key = xmalloc (strlen (uuid) + 1), *k = key;
 
-  for (; *a && j < 32; ++a) {
-    if (*a == '-')
-      continue;
-    if (*a != b32[j++])
-      return false;
-  }
-  return *a == '\0' && j == 32;
+  for (; *uuid; ++uuid)
+    if (*uuid != '-')
+      *k++ = *uuid;
+  *k = '\0';
+  return key;
 }
 
 static void
@@ -74,11 +71,6 @@ mark (bool *conflict, ssize_t a, ssize_t b)
 /* Same value of a property (PV UUID, btrfs UUID) on devices of two
  * different guests.
  */
-struct owned_id {
-  char *id;
-  ssize_t owner;
-};
-DEFINE_VECTOR_TYPE (owned_id_list, struct owned_id);
 
 static void
 note_id (owned_id_list *ids, const char *id, ssize_t owner, bool *conflict)
@@ -99,25 +91,72 @@ free_ids (owned_id_list *ids)
   for (size_t i = 0; i < ids->len; ++i)
     free (ids->ptr[i].id);
   free (ids->ptr);
+  ids->ptr = NULL;
+  ids->len = ids->cap = 0;
+}
+
+void
+df_pv_owners_free (owned_id_list *pv_owners)
+{
+  free_ids (pv_owners);
+}
+
+static ssize_t
+owner_of_pv (const owned_id_list *pv_owners, const char *uuid)
+{
+  CLEANUP_FREE char *key = lvm_uuid_key (uuid);
+
+  for (size_t i = 0; i < pv_owners->len; ++i)
+    if (STREQ (pv_owners->ptr[i].id, key))
+      return pv_owners->ptr[i].owner;
+  return -1;
+}
+
+/* Every LVM PV of the appliance by the UUID blkid reads from the device
+ * itself, under the device names libguestfs gives (in the order the
+ * disks were added: the kernel's own sdX names may differ, so LVM's
+ * pv_name cannot be trusted to tell the guest), and PVs inside opened
+ * LUKS devices.  This also sees cloned PVs that LVM hides (it shows
+ * only one of two PVs with one UUID), and PVs are not in
+ * list_filesystems.
+ */
+static void
+find_pv_owners (guestfs_h *g, struct df_guest **guests, size_t n,
+                owned_id_list *pv_owners, bool *conflict)
+{
+  CLEANUP_FREE_STRING_LIST char **partitions = guestfs_list_partitions (g);
+  CLEANUP_FREE_STRING_LIST char **devices = guestfs_list_devices (g);
+  CLEANUP_FREE_STRING_LIST char **dms = guestfs_list_dm_devices (g);
+  char **lists[] = { partitions, devices, dms };
+
+  for (size_t l = 0; l < sizeof lists / sizeof *lists; ++l) {
+    for (size_t i = 0; lists[l] && lists[l][i]; ++i) {
+      CLEANUP_FREE char *type = guestfs_vfs_type (g, lists[l][i]);
+      CLEANUP_FREE char *uuid = NULL;
+      CLEANUP_FREE char *key = NULL;
+
+      if (type == NULL || STRNEQ (type, "LVM2_member"))
+        continue;
+      uuid = guestfs_vfs_uuid (g, lists[l][i]);
+      if (uuid == NULL || *uuid == '\0')
+        continue;
+      key = lvm_uuid_key (uuid);
+      note_id (pv_owners, key, df_guest_of_device (lists[l][i], guests, n),
+               conflict);
+    }
+  }
 }
 
 void
 df_find_conflicts (guestfs_h *g, char **fses, struct df_guest **guests,
-                   size_t n, bool *conflict)
+                   size_t n, bool *conflict, owned_id_list *pv_owners)
 {
-  CLEANUP_FREE_LVM_PV_LIST struct guestfs_lvm_pv_list *pvs = NULL;
   CLEANUP_FREE_LVM_VG_LIST struct guestfs_lvm_vg_list *vgs = NULL;
-  CLEANUP_FREE_STRING_LIST char **partitions = NULL;
-  CLEANUP_FREE_STRING_LIST char **devices = NULL;
-  owned_id_list pv_uuids = empty_vector, btrfs_uuids = empty_vector;
-  owned_id_list vg_names = empty_vector;
+  owned_id_list btrfs_uuids = empty_vector, vg_names = empty_vector;
 
   guestfs_push_error_handler (g, NULL, NULL);
 
-  /* Every btrfs filesystem and LVM PV, by the UUID blkid reads from the
-   * device itself: this sees cloned PVs that LVM hides (it shows only
-   * one of two PVs with one UUID), and PVs are not in list_filesystems.
-   */
+  /* Every btrfs filesystem, by the UUID blkid reads from the device. */
   for (size_t i = 0; fses && fses[i]; i += 2) {
     CLEANUP_FREE char *uuid = NULL;
 
@@ -128,25 +167,9 @@ df_find_conflicts (guestfs_h *g, char **fses, struct df_guest **guests,
       note_id (&btrfs_uuids, uuid, df_guest_of_device (fses[i], guests, n),
                conflict);
   }
-  partitions = guestfs_list_partitions (g);
-  devices = guestfs_list_devices (g);
-  for (char **list = partitions; list; list = list == partitions
-         ? devices : NULL) {
-    for (size_t i = 0; list[i]; ++i) {
-      CLEANUP_FREE char *type = guestfs_vfs_type (g, list[i]);
-      CLEANUP_FREE char *uuid = NULL;
-
-      if (type == NULL || STRNEQ (type, "LVM2_member"))
-        continue;
-      uuid = guestfs_vfs_uuid (g, list[i]);
-      if (uuid && *uuid)
-        note_id (&pv_uuids, uuid, df_guest_of_device (list[i], guests, n),
-                 conflict);
-    }
-  }
+  find_pv_owners (g, guests, n, pv_owners, conflict);
 
   /* A VG whose PVs belong to two guests, or two VGs with one name. */
-  pvs = guestfs_pvs_full (g);
   vgs = guestfs_vgs_full (g);
   for (size_t v = 0; vgs && v < vgs->len; ++v) {
     CLEANUP_FREE_STRING_LIST char **members =
@@ -154,36 +177,27 @@ df_find_conflicts (guestfs_h *g, char **fses, struct df_guest **guests,
     ssize_t vg_owner = -2;      /* -2: no PV seen yet */
 
     for (size_t m = 0; members && members[m]; ++m) {
-      for (size_t p = 0; pvs && p < pvs->len; ++p) {
-        ssize_t owner;
+      ssize_t owner = owner_of_pv (pv_owners, members[m]);
 
-        if (!lvm_uuid_eq (members[m], pvs->val[p].pv_uuid))
-          continue;
-        owner = df_guest_of_device (pvs->val[p].pv_name, guests, n);
-        if (vg_owner == -2)
-          vg_owner = owner;
-        else if (owner != vg_owner)
-          mark (conflict, vg_owner, owner);
-      }
+      if (vg_owner == -2)
+        vg_owner = owner;
+      else if (owner != vg_owner)
+        mark (conflict, vg_owner, owner);
     }
     note_id (&vg_names, vgs->val[v].vg_name, vg_owner, conflict);
   }
 
   guestfs_pop_error_handler (g);
-  free_ids (&pv_uuids);
   free_ids (&btrfs_uuids);
   free_ids (&vg_names);
 }
 
 ssize_t
-df_guest_of_lv (guestfs_h *g, const char *lv, struct df_guest **guests,
-                size_t n)
+df_guest_of_lv (guestfs_h *g, const char *lv, const owned_id_list *pv_owners)
 {
   CLEANUP_FREE char *vg = NULL;
   CLEANUP_FREE_STRING_LIST char **members = NULL;
-  CLEANUP_FREE_LVM_PV_LIST struct guestfs_lvm_pv_list *pvs = NULL;
   const char *slash;
-  ssize_t owner = -1;
 
   if (!STRPREFIX (lv, "/dev/"))
     return -1;
@@ -193,10 +207,6 @@ df_guest_of_lv (guestfs_h *g, const char *lv, struct df_guest **guests,
   vg = xstrndup (lv + 5, slash - (lv + 5));
   guestfs_push_error_handler (g, NULL, NULL);
   members = guestfs_vgpvuuids (g, vg);
-  pvs = guestfs_pvs_full (g);
   guestfs_pop_error_handler (g);
-  for (size_t p = 0; members && members[0] && pvs && p < pvs->len; ++p)
-    if (lvm_uuid_eq (members[0], pvs->val[p].pv_uuid))
-      owner = df_guest_of_device (pvs->val[p].pv_name, guests, n);
-  return owner;
+  return members && members[0] ? owner_of_pv (pv_owners, members[0]) : -1;
 }
