@@ -376,7 +376,7 @@ mount_in_appliance (guestfs_h *g, const struct settings *s)
     n += r;
   }
   if (!s->inspector && s->mps.len == 0)
-    n = mount_every_filesystem (g, !s->rw);
+    n = mount_every_filesystem (g, &s->opts, !s->rw);
   return n;
 }
 
@@ -485,7 +485,8 @@ main (int argc, char *argv[])
   if (qemu > 0)
     gk_interrupt_add_child (qemu, -1);
 
-  if (gk_decrypt_luks (g, &s.opts) == -1) {
+  /* Without -i or -m, LUKS is opened while the devices are probed. */
+  if ((s.inspector || s.mps.len > 0) && gk_decrypt_luks (g, &s.opts) == -1) {
     gk_error_noexit ("opening the encrypted devices failed: %s",
                      guestfs_last_error (g));
     exit (EXIT_FAILURE);

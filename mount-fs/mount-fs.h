@@ -28,8 +28,11 @@
  * btrfs volumes at their top level, so /dev/sda3/@home is the
  * subvolume @home.  Swap and unknown content are listed once and
  * skipped; a filesystem that does not mount is reported and skipped.
+ * LUKS devices are opened here with the keys of OPTS.
  */
-extern int mount_every_filesystem (guestfs_h *g, bool read_only);
+extern int mount_every_filesystem (guestfs_h *g,
+                                   const struct gk_options *opts,
+                                   bool read_only);
 /* -i: the guest's own tree, from inspection (fstab order). */
 extern int mount_guest_tree (guestfs_h *g, bool read_only);
 /* -m DEV[:MNT[:OPTS[:FSTYPE]]], in the order given. */

@@ -1,7 +1,9 @@
 #!/bin/bash
 # One read-only mount of the multi-filesystem image (ext4, xfs, btrfs,
 # vfat, ntfs, swap, LVM; the dirty copy, whose builder recorded every
-# file's checksum): guestmount-all returns only once the mount is ready
+# file's checksum) and of the LUKS image as second disk, its encrypted
+# partition opened with --key: guestmount-all returns only once the
+# mount is ready
 # (--fd byte written, --pid-file names the daemon); every filesystem is
 # at MOUNTPOINT/dev/NAME with every file, each with its recorded
 # checksum; swap is listed once as skipped and not shown; writes fail
@@ -16,6 +18,7 @@ requires_appliance
 test_tmpdir --private-tmpdir
 img="$(dirty_image)"
 manifest="${img%.img}.manifest"
+luks="$(luks_image)"
 gm="$builddir/guestmount-all"
 gu="$builddir/guestunmount"
 mnt="$t/mnt"
@@ -30,7 +33,8 @@ cleanup_fn sh -c '[ -s "$2" ] && kill "$(cat "$2")" 2>/dev/null
 
 : > "$t/ready"
 start=$SECONDS
-"$gm" --format=raw -a "$img" --pid-file "$t/pid" --fd=3 -o allow_other \
+"$gm" --format=raw -a "$img" -a "$luks" --key "/dev/sdb2:key:$LUKS_KEY" \
+  --pid-file "$t/pid" --fd=3 -o allow_other \
   --dir-cache-timeout=30 --machine-readable="file:$t/mr" "$mnt" \
   > "$t/out" 3> "$t/ready"
 echo "mounted in $((SECONDS - start)) s"
@@ -60,7 +64,11 @@ for dev in $devices; do
     "$(find "$mnt$dev" -type f | grep -vc '/lost+found/' || :)"
 done
 ls "$mnt/dev" | sort > "$t/top"
-printf '%s\n' gktestvg sda1 sda2 sda3 sda4 sda5 > "$t/top-expected"
+printf '%s\n' gktestvg mapper sda1 sda2 sda3 sda4 sda5 sdb1 \
+  > "$t/top-expected"
+assert_eq "second disk" "guestkit hello" "$(cat "$mnt/dev/sdb1/hello.txt")"
+assert_eq "LUKS volume" "guestkit secret" \
+  "$(cat "$mnt/dev/mapper/cryptsdb2/secret.txt")"
 diff -u "$t/top-expected" "$t/top"
 awk -F'\t' -v m="$mnt" '{ print $3 "  " m $1 $2 }' "$manifest" |
   sha256sum -c --quiet
