@@ -485,8 +485,13 @@ main (int argc, char *argv[])
   if (qemu > 0)
     gk_interrupt_add_child (qemu, -1);
 
-  /* Without -i or -m, LUKS is opened while the devices are probed. */
-  if ((s.inspector || s.mps.len > 0) && gk_decrypt_luks (g, &s.opts) == -1) {
+  /* Without -i or -m, LUKS is opened while the devices are probed.
+   * -m alone names its devices: they are looked for only if keys were
+   * given (a probe of every device costs seconds under emulation).
+   */
+  if ((s.inspector || (s.mps.len > 0 && (s.opts.keys.len > 0 ||
+                                         s.opts.keys_from_stdin))) &&
+      gk_decrypt_luks (g, &s.opts) == -1) {
     gk_error_noexit ("opening the encrypted devices failed: %s",
                      guestfs_last_error (g));
     exit (EXIT_FAILURE);
