@@ -227,12 +227,6 @@ mount_every_filesystem (guestfs_h *g, const struct gk_options *opts,
   for (size_t i = 0; i < n; i += 2) {
     const char *dev = fses[i], *type = fses[i + 1], *why;
 
-    /* btrfsvol:/dev/sda3/@home is a directory of /dev/sda3. */
-    if (STRPREFIX (dev, "btrfsvol:")) {
-      gk_debug ("%s: a btrfs subvolume, served inside its volume",
-                dev + strlen ("btrfsvol:"));
-      continue;
-    }
     if (is_member (type)) {
       gk_debug ("%s: %s, served as its volume", dev, type);
       continue;
@@ -263,8 +257,7 @@ mount_every_filesystem (guestfs_h *g, const struct gk_options *opts,
   for (size_t i = 0; i < n; i += 2) {
     const char *dev = fses[i], *type = fses[i + 1];
 
-    if (STRPREFIX (dev, "btrfsvol:") || is_member (type) ||
-        skip_reason (type) || !STRPREFIX (dev, "/dev/"))
+    if (is_member (type) || skip_reason (type) || !STRPREFIX (dev, "/dev/"))
       continue;
     gk_debug ("mounting %s (%s)", dev, type);
     if (mount_one (g, dev, type, dev, read_only) == -1) {
