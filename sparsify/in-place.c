@@ -39,6 +39,7 @@ struct disk {
   char *format;
   bool failed;
   bool no_discard;              /* failed: its format cannot discard */
+  bool maybe_luks;              /* the appliance must look for LUKS */
   uint64_t before;
   string_vector ids;
   int group;                    /* appliance number, -1 = none yet */
@@ -99,6 +100,7 @@ run_group (const struct sparsify_options *o, struct group *grp,
     .zero_used = all->zero_used, .ignore_used = all->ignore_used,
   };
   const char *const fstrim[] = { "fstrim", NULL };
+  bool maybe_luks = false;
   int pid;
 
   guestfs_push_error_handler (g, NULL, NULL);
@@ -142,7 +144,9 @@ run_group (const struct sparsify_options *o, struct group *grp,
                      "(no fstrim): use copying mode instead");
     exit (EXIT_NO_DISCARD);
   }
-  if (gk_decrypt_luks (g, o->opts) == -1 ||
+  for (size_t i = 0; i < grp->n; ++i)
+    maybe_luks |= grp->disks[i]->maybe_luks;
+  if ((maybe_luks && gk_decrypt_luks (g, o->opts) == -1) ||
       release_free_space (g, o, true, name_of, grp, &r) == -1)
     fail_group (grp);
   all->would_release += r.would_release;
@@ -225,7 +229,8 @@ in_place_run (const struct sparsify_options *o)
     /* A dry run writes nothing, so it claims nothing. */
     if (d->format == NULL ||
         (!o->dry_run && gk_output_claim (d->path) == -1) ||
-        sparsify_input_vet (d->path, d->format, &size, &d->ids) == -1) {
+        sparsify_input_vet (d->path, d->format, &size, &d->ids,
+                            &d->maybe_luks) == -1) {
       d->failed = true;
       continue;
     }

@@ -17,7 +17,8 @@
 #include "sparsify.h"
 
 void
-sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov)
+sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov,
+                  bool maybe_luks)
 {
   CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
   struct release_result r = { 0 };
@@ -48,7 +49,7 @@ sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov)
   pid = guestfs_get_pid (g);
   if (pid > 0)
     gk_interrupt_add_child (pid, -1);
-  if (gk_decrypt_luks (g, o->opts) == -1)
+  if (maybe_luks && gk_decrypt_luks (g, o->opts) == -1)
     exit (EXIT_FAILURE);
   if (release_free_space (g, o, false, NULL, NULL, &r) == -1)
     exit (EXIT_FAILURE);

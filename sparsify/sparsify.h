@@ -2,12 +2,16 @@
  *
  * main.c parses the options and runs one of two pipelines:
  *
- *   copy mode   tmp.c (where the overlay goes, is there room) →
- *               overlay.c (a qcow2 overlay protects the source) →
- *               release.c in one appliance (free space discarded) →
+ *   copy mode   source.c (the input vetted on the host) →
+ *               tmp.c (where the overlay goes, is there room; made by
+ *               lib/diskio/overlay.c) →
+ *               overlay.c (one appliance on the overlay, which protects
+ *               the source) → release.c (free space discarded) →
  *               output.c (the overlay copied sparse on the host by
  *               qemu-img convert)
- *   --in-place  in-place.c (the disks themselves, release.c again)
+ *   --in-place  in-place.c (the disks themselves, packed into as few
+ *               appliances as is safe; release.c again, or with
+ *               --dry-run only measured on read-only drives)
  *
  * release.c is the heart of both: it makes every byte the guest does
  * not use read as zero.  In an overlay a discard becomes a qcow2 zero
@@ -55,16 +59,19 @@ struct sparsify_options {
 
 /* source.c: open INDISK on the host and check it holds a partition
  * table or a filesystem; returns its virtual size, or exits after one
- * error line.
+ * error line.  *MAYBE_LUKS says whether it may hold a LUKS volume (the
+ * appliance need not look for one otherwise: that costs a probe of
+ * every device).
  */
 extern uint64_t sparsify_input_check (const char *indisk,
-                                      const char *format);
+                                      const char *format, bool *maybe_luks);
 /* The same without exiting: 0 with *SIZE_R, or -1 after reporting.
  * IDS (may be NULL) gets the identities that clash when two disks
  * share an appliance ("fs:UUID", "pv:UUID", "vg:NAME").
  */
 extern int sparsify_input_vet (const char *indisk, const char *format,
-                               uint64_t *size_r, string_vector *ids);
+                               uint64_t *size_r, string_vector *ids,
+                               bool *maybe_luks);
 /* Allocated bytes of a local file (st_blocks), 0 if unknown. */
 extern uint64_t allocated_bytes (const char *path);
 /* "WHAT: allocated X before, Y after." (and a JSON line). */
@@ -84,9 +91,11 @@ extern void overlay_create (const struct sparsify_options *o,
                             const char *format, uint64_t virtual_size,
                             struct overlay *ov);
 
-/* overlay.c: one appliance on the overlay: open LUKS, release. */
+/* overlay.c: one appliance on the overlay: open LUKS (if the source
+ * MAYBE_LUKS), release.
+ */
 extern void sparsify_overlay (const struct sparsify_options *o,
-                              const struct overlay *ov);
+                              const struct overlay *ov, bool maybe_luks);
 
 /* release.c: make the free space of every filesystem, volume group and
  * swap of the launched handle G read as zero.  IN_PLACE selects
