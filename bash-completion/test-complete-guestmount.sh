@@ -13,19 +13,8 @@ complete -p guestunmount | grep -q '_guestkit_guestunmount'
 source "$srcdir/../tests/functions.sh"
 test_tmpdir tmpdir
 
-complete_words () {
-  local fn="$1"
-  shift
-  COMP_WORDS=("$@")
-  COMP_CWORD=$(( $# - 1 ))
-  COMP_LINE="$*"
-  COMP_POINT=${#COMP_LINE}
-  COMPREPLY=()
-  "$fn"
-  printf '%s\n' "${COMPREPLY[@]}"
-}
-gma () { complete_words _guestkit_guestmount_all "$@"; }
-gu () { complete_words _guestkit_guestunmount "$@"; }
+gma () { complete_with _guestkit_guestmount_all "$@"; }
+gu () { complete_with _guestkit_guestunmount "$@"; }
 
 gm="$top_builddir/mount-fs/guestmount-all"
 gun="$top_builddir/mount-fs/guestunmount"

@@ -9,17 +9,7 @@ complete -p virt-resize | grep -q '_guestkit_virt_resize'
 source "$srcdir/../tests/functions.sh"
 test_tmpdir tmpdir
 
-# complete_words WORD...: what completing the last WORD offers, one per
-# line.  The cursor is at the end of the line.
-complete_words () {
-  COMP_WORDS=("$@")
-  COMP_CWORD=$(( $# - 1 ))
-  COMP_LINE="$*"
-  COMP_POINT=${#COMP_LINE}
-  COMPREPLY=()
-  _guestkit_virt_resize
-  printf '%s\n' "${COMPREPLY[@]}"
-}
+complete_words () { complete_with _guestkit_virt_resize "$@"; }
 
 # Use the built binary as "virt-resize": the options come from it.
 vr="$top_builddir/resize/virt-resize"

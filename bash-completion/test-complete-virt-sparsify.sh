@@ -9,15 +9,7 @@ complete -p virt-sparsify | grep -q '_guestkit_virt_sparsify'
 source "$srcdir/../tests/functions.sh"
 test_tmpdir tmpdir
 
-complete_words () {
-  COMP_WORDS=("$@")
-  COMP_CWORD=$(( $# - 1 ))
-  COMP_LINE="$*"
-  COMP_POINT=${#COMP_LINE}
-  COMPREPLY=()
-  _guestkit_virt_sparsify
-  printf '%s\n' "${COMPREPLY[@]}"
-}
+complete_words () { complete_with _guestkit_virt_sparsify "$@"; }
 
 vs="$top_builddir/sparsify/virt-sparsify"
 [ "$(complete_words "$vs" --in-p)" = "--in-place" ]

@@ -4,13 +4,8 @@ set -e
 source "$builddir/virt-df"
 complete -p virt-df | grep -q '_guestkit_virt_df'
 
-complete_words () {
-  COMP_WORDS=("$@")
-  COMP_CWORD=$(( $# - 1 ))
-  COMPREPLY=()
-  _guestkit_virt_df
-  printf '%s\n' "${COMPREPLY[@]}"
-}
+source "$srcdir/../tests/functions.sh"
+complete_words () { complete_with _guestkit_virt_df "$@"; }
 
 # Use the built binary as "virt-df".
 vdf="$top_builddir/df/virt-df"

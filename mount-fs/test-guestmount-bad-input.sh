@@ -53,22 +53,7 @@ expect_error "no libvirt domain called 'nosuch'\|nosuch" \
 
 # --rw is refused for a running domain (the libvirt test driver's
 # domains run; this one has our disk).
-cat > "$t/libvirt.xml" <<XML
-<node>
-  <domain type='test'>
-    <name>gkrunning</name>
-    <memory>524288</memory>
-    <os><type>hvm</type></os>
-    <devices>
-      <disk type='file' device='disk'>
-        <driver name='qemu' type='raw'/>
-        <source file='$t/disk.img'/>
-        <target dev='vda' bus='virtio'/>
-      </disk>
-    </devices>
-  </domain>
-</node>
-XML
+test_driver_node "$t/libvirt.xml" "gkrunning:running:$t/disk.img"
 expect_error "domain ‘gkrunning’ is running" \
   -c "test://$t/libvirt.xml" -d gkrunning --rw "$t/mnt"
 

@@ -16,20 +16,8 @@ mbr_logical_image "$t/mbr.img"
 qemu-img convert -O qcow2 "$t/mbr.img" "$t/guest.qcow2"
 src_sum="$(sha256_of "$t/guest.qcow2")"
 
-# The test driver: "on" runs, "off" is shut off.
-cat > "$t/node.xml" <<XML
-<node>
-  <domain type='test'>
-    <name>on</name>
-    <memory>524288</memory>
-    <os><type>hvm</type></os>
-    <devices><disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='$t/guest.qcow2'/><target dev='vda'/>
-    </disk></devices>
-  </domain>
-</node>
-XML
+# The test driver (no daemon): "on" runs.
+test_driver_node "$t/node.xml" "on:running:$t/guest.qcow2:qcow2"
 truncate -s 1G "$t/out.img"
 out_sum="$(sha256_of "$t/out.img")"
 if "$vr" -c "test://$t/node.xml" -d on --expand sda1 "$t/out.img" \

@@ -146,25 +146,7 @@ expect_error 1 "prebuilt:$t/in.qcow2: the file must have a backing file" \
 # read or written (libvirt's test driver: a real guest would take
 # minutes to start under TCG).
 if command -v virsh > /dev/null; then
-  cat > "$t/node.xml" <<XML
-<node>
-  <domain type='test'>
-    <name>on</name>
-    <memory>524288</memory>
-    <os><type>hvm</type></os>
-    <devices><disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='$t/in.img'/><target dev='vda'/>
-    </disk></devices>
-  </domain>
-  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
-    <name>off</name>
-    <memory>524288</memory>
-    <os><type>hvm</type></os>
-    <test:runstate>5</test:runstate>
-  </domain>
-</node>
-XML
+  test_driver_node "$t/node.xml" "on:running:$t/in.img" off:shutoff
   expect_error 1 "domain ‘on’ is running: shut it down first" \
     -c "test://$t/node.xml" -d on "$t/out.img"
   expect_error 1 "domain ‘on’ is running: shut it down first" \
@@ -176,12 +158,8 @@ XML
   # writes (--in-place), and a running guest's disk is refused anyway.
   (
     source "$top_builddir/bash-completion/virt-sparsify"
-    COMP_WORDS=("$vs" -c "test://$t/node.xml" -d "")
-    COMP_CWORD=4
-    COMP_LINE="${COMP_WORDS[*]}"
-    COMP_POINT=${#COMP_LINE}
-    COMPREPLY=()
-    _guestkit_virt_sparsify
-    assert_eq "-d completions" "off" "${COMPREPLY[*]}"
+    assert_eq "-d completions" "off" \
+      "$(complete_with _guestkit_virt_sparsify "$vs" -c "test://$t/node.xml" \
+         -d "")"
   )
 fi

@@ -413,6 +413,22 @@ check_guest ()
   "$prog" "$@"
 }
 
+# complete_with FUNCTION WORD...: what the bash completion FUNCTION
+# offers for the last WORD of the command line WORD... (the cursor at its
+# end), one per line.
+complete_with ()
+{
+  local fn="$1"
+  shift
+  COMP_WORDS=("$@")
+  COMP_CWORD=$(( $# - 1 ))
+  COMP_LINE="$*"
+  COMP_POINT=${#COMP_LINE}
+  COMPREPLY=()
+  "$fn"
+  printf '%s\n' "${COMPREPLY[@]}"
+}
+
 # sha256_of FILE: just the hex digest.
 sha256_of ()
 {

@@ -212,3 +212,38 @@ define_test_domain ()
   cleanup_fn undefine_test_domain "$name"
   test_domain="$name"
 }
+
+# test_driver_node FILE DOMAIN...: a node description for libvirt's test
+# driver, for -c test://FILE (no daemon, nothing started: how tests see
+# a running domain).  Each DOMAIN is NAME:STATE[:DISK[:FORMAT]]: STATE
+# is "running" or "shutoff"; DISK a file it uses (FORMAT: raw unless
+# given).
+test_driver_node ()
+{
+  local file="$1" spec name state disk format
+  shift
+  {
+    echo "<node>"
+    for spec in "$@"; do
+      IFS=: read -r name state disk format <<< "$spec"
+      echo "  <domain type='test'" \
+           "xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>"
+      echo "    <name>$name</name>"
+      echo "    <memory>524288</memory>"
+      echo "    <os><type>hvm</type></os>"
+      if [ -n "$disk" ]; then
+        echo "    <devices><disk type='file' device='disk'>"
+        echo "      <driver name='qemu' type='${format:-raw}'/>"
+        echo "      <source file='$disk'/><target dev='vda' bus='virtio'/>"
+        echo "    </disk></devices>"
+      fi
+      case "$state" in
+        running) ;;
+        shutoff) echo "    <test:runstate>5</test:runstate>" ;;
+        *) echo "test_driver_node: $spec: unknown state" >&2; return 1 ;;
+      esac
+      echo "  </domain>"
+    done
+    echo "</node>"
+  } > "$file"
+}
