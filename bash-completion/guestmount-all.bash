@@ -17,15 +17,6 @@ _guestkit_fuse_options ()
   return 0
 }
 
-# _guestkit_directories: directory names for $cur.
-_guestkit_directories ()
-{
-  mapfile -t COMPREPLY < <(compgen -d -- "$cur")
-  compopt -o filenames 2>/dev/null || :
-  reply_kind=files
-  return 0
-}
-
 _guestkit_guestmount_all_values ()
 {
   local w rw=0 parts
@@ -56,7 +47,7 @@ _guestkit_guestmount_all_values ()
         *" $prev "*) return 1 ;;
       esac
       ((split)) && return 1
-      _guestkit_directories ;;
+      _guestkit_files -d ;;
   esac
   return 0
 }

@@ -74,11 +74,11 @@ _guestkit_reply ()
   return 0
 }
 
-# _guestkit_files: offer file names (readline quotes them and marks
-# directories).
+# _guestkit_files [-d]: offer file names (readline quotes them and marks
+# directories); with -d, directory names only (mountpoints).
 _guestkit_files ()
 {
-  mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+  mapfile -t COMPREPLY < <(compgen "${1:--f}" -- "$cur")
   compopt -o filenames 2>/dev/null || :
   reply_kind=files
   return 0
