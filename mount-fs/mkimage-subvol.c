@@ -2,7 +2,7 @@
  *
  * Usage: mkimage-subvol OUTPUT.img
  *
- * 256 MiB sparse raw, GPT:
+ * 320 MiB sparse raw, GPT:
  *   sda1 ext4 (64 MiB) with /hello.txt = "hello from ext4\n"
  *   sda2 btrfs (160 MiB) with subvolumes @ (/etc/hostname =
  *        "gkguest\n") and @home (/user/notes.txt = "notes\n"); @ is
@@ -51,7 +51,7 @@ main (int argc, char *argv[])
     exit (EXIT_FAILURE);
   }
   fp = fopen (argv[1], "w");
-  if (fp == NULL || ftruncate (fileno (fp), 256 * MiB) == -1 ||
+  if (fp == NULL || ftruncate (fileno (fp), 320 * MiB) == -1 ||
       fclose (fp) == EOF) {
     perror (argv[1]);
     exit (EXIT_FAILURE);
@@ -64,19 +64,22 @@ main (int argc, char *argv[])
                                  "raw", -1));
   CHECK (guestfs_launch (g));
   {
-    const char *groups[] = { "btrfs", NULL };
+    const char *groups[] = { "btrfs", "mdadm", NULL };
     int r = guestfs_feature_available (g, (char **) groups);
 
     CHECK (r);
     if (r == 0) {
-      fprintf (stderr, "mkimage-subvol: the appliance has no btrfs\n");
+      fprintf (stderr, "mkimage-subvol: the appliance has no btrfs or "
+               "no mdadm\n");
       exit (77);
     }
   }
   CHECK (guestfs_part_init (g, "/dev/sda", "gpt"));
   CHECK (guestfs_part_add (g, "/dev/sda", "p", 2048, 65 * 2048 - 1));
   CHECK (guestfs_part_add (g, "/dev/sda", "p", 65 * 2048, 225 * 2048 - 1));
-  CHECK (guestfs_part_add (g, "/dev/sda", "p", 225 * 2048, -2048));
+  CHECK (guestfs_part_add (g, "/dev/sda", "p", 225 * 2048, 257 * 2048 - 1));
+  CHECK (guestfs_part_add (g, "/dev/sda", "p", 257 * 2048, 289 * 2048 - 1));
+  CHECK (guestfs_part_add (g, "/dev/sda", "p", 289 * 2048, -2048));
   CHECK (guestfs_mkfs (g, "ext4", "/dev/sda1"));
   CHECK (guestfs_mkfs (g, "btrfs", "/dev/sda2"));
 
@@ -129,6 +132,18 @@ main (int argc, char *argv[])
       exit (EXIT_FAILURE);
     }
   }
+
+  {
+    const char *members[] = { "/dev/sda4", "/dev/sda5", NULL };
+
+    CHECK (guestfs_md_create (g, "md0", (char **) members,
+                              GUESTFS_MD_CREATE_LEVEL, "raid1", -1));
+  }
+  CHECK (guestfs_mkfs (g, "ext4", "/dev/md/md0"));
+  CHECK (guestfs_mount (g, "/dev/md/md0", "/"));
+  write_file (g, "/md.txt", "hello from md\n");
+  CHECK (guestfs_umount (g, "/"));
+
   CHECK (guestfs_shutdown (g));
   guestfs_close (g);
   exit (EXIT_SUCCESS);

@@ -1,14 +1,17 @@
 #!/bin/bash
 # -c URI -d DOMAIN -i of a libvirt domain with two disks, the Debian
 # guest and the LUKS image, plus -m for the second disk's filesystems
-# (one opened with --key) inside the guest's tree (1 launch): the
-# guest's own files at MOUNTPOINT/etc and its data with their recorded
-# checksums, the extra filesystems where -m put them.  Then guestunmount on the busy mount: 2
-# after the retries, 0 once idle; the daemon exits, nothing is left.
+# inside the guest's tree (1 launch), on a terminal: the LUKS key is
+# asked for and typed, shown as typed with --echo-keys.  The guest's
+# own files at MOUNTPOINT/etc and its data with their recorded
+# checksums, the extra filesystems where -m put them.  Then guestunmount
+# on the busy mount: 2 after the retries, 0 once idle; the daemon
+# exits, nothing is left.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
 requires which libvirtd virsh
+requires tmux -V
 requires start_libvirtd
 [ -c /dev/fuse ] || { echo "$0: skipped: no /dev/fuse" >&2; exit 77; }
 start_libvirtd
@@ -30,9 +33,30 @@ is_mounted () {
 cleanup_fn sh -c '[ -s "$2" ] && kill "$(cat "$2")" 2>/dev/null
   "$3" -q --retry=3 "$1"; :' sh "$mnt" "$t/pid" "$gu"
 
-"$gm" -c "$uri" -d "$test_domain" -i --key "/dev/sdb2:key:$LUKS_KEY" \
-  -m /dev/mapper/cryptsdb2:/mnt -m /dev/sdb1:/media \
-  --pid-file "$t/pid" "$mnt"
+# On a terminal (a private tmux server): the key is asked for, and
+# --echo-keys shows what is typed.
+sock="$t/tmux.sock"
+cleanup_fn sh -c 'tmux -S "$1" kill-server > /dev/null 2>&1; :' sh "$sock"
+printf -v cmd '%q -c %q -d %q -i --echo-keys -m /dev/mapper/cryptsdb2:/mnt
+  -m /dev/sdb1:/media --pid-file %q %q; echo $? > %q; exec sleep 3600' \
+  "$gm" "$uri" "$test_domain" "$t/pid" "$mnt" "$t/status"
+tmux -S "$sock" -f /dev/null new-session -d -x 150 -y 20 "${cmd//$'\n'/}"
+prompt='Enter key or passphrase ("/dev/sdb2"): '
+for (( i = 0; i < 600; i++ )); do
+  tmux -S "$sock" capture-pane -p -J > "$t/screen"
+  grep -qF "$prompt" "$t/screen" && break
+  [ ! -s "$t/status" ] || break
+  sleep 0.5
+done
+cat "$t/screen"
+grep -qF "$prompt" "$t/screen"
+tmux -S "$sock" send-keys -l "$LUKS_KEY"
+tmux -S "$sock" send-keys Enter
+for (( i = 0; i < 600; i++ )); do [ -s "$t/status" ] && break; sleep 0.5; done
+tmux -S "$sock" capture-pane -p -J > "$t/screen"
+cat "$t/screen"
+assert_eq "exit status" 0 "$(cat "$t/status")"
+grep -qxF "$prompt$LUKS_KEY" "$t/screen"
 is_mounted
 pid="$(cat "$t/pid")"
 

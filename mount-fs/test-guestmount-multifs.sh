@@ -2,14 +2,14 @@
 # One read-only mount of the multi-filesystem image (ext4, xfs, btrfs,
 # vfat, ntfs, swap, LVM; the dirty copy, whose builder recorded every
 # file's checksum) and of the LUKS image as second disk, its encrypted
-# partition opened with --key: guestmount-all returns only once the
-# mount is ready
-# (--fd byte written, --pid-file names the daemon); every filesystem is
-# at MOUNTPOINT/dev/NAME with every file, each with its recorded
-# checksum; swap is listed once as skipped and not shown; writes fail
-# with EROFS; -o reaches FUSE; --machine-readable copies the notice as
-# JSON; SIGTERM to the daemon unmounts and stops
-# it: nothing mounted, no pid file, no qemu, no temporary file.
+# partition opened with the key read through --keys-from-stdin:
+# guestmount-all returns only once the mount is ready (--fd byte
+# written, --pid-file names the daemon); every filesystem is at
+# MOUNTPOINT/dev/NAME with every file, each with its recorded checksum;
+# swap is listed once as skipped and not shown; writes fail with EROFS;
+# -o reaches FUSE; --machine-readable copies the notice as JSON; SIGTERM
+# to the daemon unmounts and stops it: nothing mounted, no pid file, no
+# qemu, no temporary file.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
@@ -33,7 +33,8 @@ cleanup_fn sh -c '[ -s "$2" ] && kill "$(cat "$2")" 2>/dev/null
 
 : > "$t/ready"
 start=$SECONDS
-"$gm" --format=raw -a "$img" -a "$luks" --key "/dev/sdb2:key:$LUKS_KEY" \
+echo "$LUKS_KEY" |
+"$gm" --format=raw -a "$img" -a "$luks" --keys-from-stdin \
   --pid-file "$t/pid" --fd=3 -o allow_other \
   --dir-cache-timeout=30 --machine-readable="file:$t/mr" "$mnt" \
   > "$t/out" 3> "$t/ready"

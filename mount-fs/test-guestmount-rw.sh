@@ -1,14 +1,16 @@
 #!/bin/bash
 # --rw in the foreground (--no-fork) on a copy of an image with ext4,
-# btrfs subvolumes and a broken ext4 (2 launches): the broken one is
-# reported and the others served; subvolumes are at MOUNTPOINT/dev/sda2/@
-# and @home although @ is the default subvolume; files written through
-# the mount, then SIGINT: the mount goes, the exit status is 0 (synced);
-# writing beside the filesystems fails instead of being lost.  Then the
-# ext4 file is read back on the host (debugfs), and the btrfs ones
-# through a second, read-only mount of the subvolume alone (-m with
-# options), which guestunmount ends.  A second --rw mount of the image
-# in use is refused.
+# btrfs subvolumes, a broken ext4 and an MD RAID-1 (2 launches): the
+# broken one is reported and the others served; subvolumes are at
+# MOUNTPOINT/dev/sda2/@ and @home although @ is the default subvolume;
+# the array is at MOUNTPOINT/dev/mdN and its members are not shown;
+# files written through the mount, then SIGINT: the mount goes, the exit
+# status is 0 (synced); writing beside the filesystems fails instead of
+# being lost.  Then the ext4 file is read back on the host (debugfs),
+# and the btrfs and MD ones through a second, read-only mount of the
+# subvolume alone with the array inside it (-m with options, traced
+# with -x: --blocksize reaches the drive), which guestunmount ends.  A
+# second --rw mount of the image in use is refused.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
@@ -58,6 +60,11 @@ grep -q "^guestmount-all: warning: /dev/sda3 (ext4) could not be mounted, the ot
 assert_eq "subvolume @" gkguest "$(cat "$mnt/dev/sda2/@/etc/hostname")"
 assert_eq "subvolume @home" notes \
   "$(cat "$mnt/dev/sda2/@home/user/notes.txt")"
+# The RAID-1: one array, named as the appliance's kernel names it.
+md="$(cd "$mnt/dev" && ls -d md*)"
+[[ "$md" =~ ^md[0-9]+$ ]]
+assert_eq "MD file" "hello from md" "$(cat "$mnt/dev/$md/md.txt")"
+[ ! -e "$mnt/dev/sda4" ] && [ ! -e "$mnt/dev/sda5" ]
 
 # A second writer of the same image is refused.
 status=0
@@ -69,6 +76,7 @@ grep -q "^guestmount-all: error: $t/rw.img: the image is in use" "$t/err"
 
 echo "written through FUSE" > "$mnt/dev/sda1/new.txt"
 echo "in a subvolume" > "$mnt/dev/sda2/@home/user/new.txt"
+echo "on both halves" > "$mnt/dev/$md/new.txt"
 mkdir "$mnt/dev/sda2/@home/newdir"
 # Not in any filesystem: refused, not silently lost.
 ! touch "$mnt/stray" 2>/dev/null
@@ -87,12 +95,20 @@ dd if="$t/rw.img" of="$t/sda1" bs=1M skip=1 count=64 status=none
 assert_eq "ext4 file after unmount" "written through FUSE" \
   "$(debugfs -R 'cat /new.txt' "$t/sda1" 2>/dev/null)"
 
-# The btrfs subvolume alone, read-only, through -m.
-"$gm" --format=raw -a "$t/rw.img" -m /dev/sda2:/:subvol=@home \
-  --pid-file "$t/pid" "$mnt"
+# The btrfs subvolume alone, read-only, through -m, traced: --blocksize
+# reaches the drive; the MD array in the same launch, on the directory
+# made above.
+"$gm" -x --blocksize=512 --format=raw -a "$t/rw.img" \
+  -m /dev/sda2:/:subvol=@home -m "/dev/$md:/newdir" \
+  --pid-file "$t/pid" "$mnt" 2> "$t/trace"
+grep '^libguestfs: trace: add_drive ' "$t/trace"
+grep -q '^libguestfs: trace: add_drive "'"$t/rw.img"'".* "blocksize:512"' \
+  "$t/trace"
+assert_eq "MD file after unmount" "on both halves" \
+  "$(cat "$mnt/newdir/new.txt")"
 assert_eq "btrfs file after unmount" "in a subvolume" \
   "$(cat "$mnt/user/new.txt")"
-[ -d "$mnt/newdir" ]
+assert_eq "MD file, old" "hello from md" "$(cat "$mnt/newdir/md.txt")"
 assert_eq "old file" notes "$(cat "$mnt/user/notes.txt")"
 ! touch "$mnt/user/x" 2>/dev/null
 pid="$(cat "$t/pid")"
