@@ -45,11 +45,13 @@ enum {
   DIR_CACHE_TIMEOUT_OPTION = GK_OPT_TOOL_FIRST,
   FD_OPTION,
   FUSE_HELP_OPTION,
+  LIVE_OPTION,
   NO_FORK_OPTION,
   PID_FILE_OPTION,
+  SELINUX_OPTION,
 };
 
-static const char short_options[] = "a:c:d:im:o:qrvVwx";
+static const char short_options[] = "a:c:d:im:no:qrvVwx";
 static const struct option long_options[] = {
   /* Shared (options/common.h): the standard options, the drive options
    * (-a --blocksize -c -d --format) and the LUKS keys.
@@ -61,12 +63,15 @@ static const struct option long_options[] = {
   { "fd",                required_argument, NULL, FD_OPTION },
   { "fuse-help",         no_argument,       NULL, FUSE_HELP_OPTION },
   { "inspector",         no_argument,       NULL, 'i' },
+  { "live",              no_argument,       NULL, LIVE_OPTION },
   { "mount",             required_argument, NULL, 'm' },
   { "no-fork",           no_argument,       NULL, NO_FORK_OPTION },
+  { "no-sync",           no_argument,       NULL, 'n' },
   { "option",            required_argument, NULL, 'o' },
   { "pid-file",          required_argument, NULL, PID_FILE_OPTION },
   { "ro",                no_argument,       NULL, 'r' },
   { "rw",                no_argument,       NULL, 'w' },
+  { "selinux",           no_argument,       NULL, SELINUX_OPTION },
   { "trace",             no_argument,       NULL, 'x' },
   GK_LONGOPT_END
 };
@@ -114,14 +119,17 @@ usage (int status)
           "(inspection)\n"
           "  --key selector       Specify a LUKS key\n"
           "  --keys-from-stdin    Read passphrases from stdin\n"
+          "  --live               (refused: no live guests)\n"
           "  -m|--mount dev[:mnt[:opts[:fstype]]]  Mount dev on mnt\n"
           "  --machine-readable[=stream:stdout|stream:stderr|fd:N|file:PATH]\n"
           "                       Print facts, or log messages as JSON\n"
+          "  -n|--no-sync         (refused: changes are always synced)\n"
           "  --no-fork            Stay in the foreground\n"
           "  -o|--option opt      A FUSE option (allow_other, ...)\n"
           "  --pid-file file      Write the daemon's PID to file\n"
           "  -q|--quiet           No notices\n"
           "  -r|--ro              Read-only (the default)\n"
+          "  --selinux            Does nothing (as in guestmount)\n"
           "  -v|--verbose         Verbose messages\n"
           "  -V|--version         Display version and exit\n"
           "  -w|--rw              Read-write: changes are synced when "
@@ -163,6 +171,12 @@ parse_options (int argc, char *argv[], struct settings *s)
       check_mount_option (optarg);
       string_vector_append (&s->mps, xstrdup (optarg));
       break;
+    case 'n':
+      /* guestmount's -n leaves writes unsynced when the mount ends:
+       * here they are never lost, so the option is refused.
+       */
+      gk_error ("-n/--no-sync is not supported: with --rw, every change "
+                "is synced when the mount ends");
     case 'o': add_fuse_option (s, optarg); break;
     case 'r': s->rw = false; break;
     case 'w': s->rw = true; break;
@@ -179,11 +193,18 @@ parse_options (int argc, char *argv[], struct settings *s)
         gk_error ("--fd %d: %s", s->ready_fd, strerror (errno));
       break;
     case FUSE_HELP_OPTION: fuse_help ();
+    case LIVE_OPTION:
+      gk_error ("--live is not supported: libguestfs no longer reaches "
+                "running guests");
     case NO_FORK_OPTION: s->no_fork = true; break;
     case PID_FILE_OPTION:
       if (*optarg == '\0')
         gk_error ("--pid-file: empty file name");
       s->pid_file = optarg;
+      break;
+    case SELINUX_OPTION:
+      /* A no-op in guestmount too, kept there for old scripts. */
+      gk_warning ("--selinux does nothing and is ignored");
       break;
     default: gk_common_option (&cmdline, c, optarg);
     }

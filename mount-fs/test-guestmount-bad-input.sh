@@ -57,6 +57,19 @@ test_driver_node "$t/libvirt.xml" "gkrunning:running:$t/disk.img"
 expect_error "domain ‘gkrunning’ is running" \
   -c "test://$t/libvirt.xml" -d gkrunning --rw "$t/mnt"
 
+# guestmount's options that do not apply: refused, not ignored.
+expect_error "-n/--no-sync is not supported" -n -a "$t/disk.img" "$t/mnt"
+expect_error "-n/--no-sync is not supported" --no-sync --rw \
+  -a "$t/disk.img" "$t/mnt"
+expect_error "--live is not supported" --live -a "$t/disk.img" "$t/mnt"
+# --selinux does nothing, and says so.
+status=0
+"$gm" --selinux -a "$t/disk.img" "$t/nosuch" 2> "$t/err" || status=$?
+assert_eq "exit status of --selinux on a bad mountpoint" 1 "$status"
+assert_eq "--selinux" "guestmount-all: warning: --selinux does nothing and is ignored
+guestmount-all: error: mountpoint $t/nosuch: No such file or directory" \
+  "$(cat "$t/err")"
+
 # The mountpoint.
 expect_error "give the mountpoint" -a "$t/disk.img"
 expect_error "extra parameter on the command line: ‘$t/full’" \
