@@ -115,6 +115,7 @@ struct fish_cmd {
   size_t nr_optargs;
   size_t optargs_size;      /* sizeof (struct guestfs_NAME_argv), or 0 */
   fish_call_fn call;
+  int output_base;          /* an int result: 10, or 8 or 16 */
 };
 
 /* Sorted by name (strcmp order). */

@@ -151,9 +151,10 @@ read_exceptions (const char *path)
     if (nr_exceptions == sizeof exceptions / sizeof exceptions[0] ||
         sscanf (p, "%127s %127s %15s", e->action, e->arg, e->kind) != 3 ||
         (strcmp (e->kind, "filein") && strcmp (e->kind, "fileout") &&
-         strcmp (e->kind, "key") && strcmp (e->kind, "none"))) {
+         strcmp (e->kind, "key") && strcmp (e->kind, "none") &&
+         strcmp (e->kind, "octal") && strcmp (e->kind, "hex"))) {
       fprintf (stderr, "%s:%ld: expected ACTION ARGUMENT "
-               "filein|fileout|key|none\n", path, lineno);
+               "filein|fileout|key|none|octal|hex\n", path, lineno);
       exit (EXIT_FAILURE);
     }
     nr_exceptions++;
@@ -537,6 +538,30 @@ emit_call (const struct gk_api_action *a)
   printf (");\n}\n\n");
 }
 
+/* How an int result is printed: 8 or 16 where api-exceptions says
+ * so (upstream prints a umask in octal), else 10.
+ */
+static int
+output_base (const struct gk_api_action *a, const struct gir_method *m)
+{
+  const char *gname = a->plain_name ? a->plain_name : a->name;
+
+  for (size_t i = 0; i < nr_exceptions; ++i) {
+    struct exception *e = &exceptions[i];
+    bool octal = strcmp (e->kind, "octal") == 0;
+
+    if (strcmp (e->action, gname) != 0 ||
+        (!octal && strcmp (e->kind, "hex") != 0))
+      continue;
+    if (strcmp (m->ret_type, "gint32") != 0)
+      die_at (m->line, "%s: api-exceptions says %s, but it does not "
+              "return an int", gname, e->kind);
+    e->used = true;
+    return octal ? 8 : 16;
+  }
+  return 10;
+}
+
 /* The name a shell user types: add_drive_opts is "add-drive". */
 static char *
 fish_name (const struct gk_api_action *a)
@@ -653,6 +678,29 @@ main (int argc, char *argv[])
     entries[nr_entries++] = (struct entry) { fish_name (a), a, i };
   }
 
+  qsort (entries, nr_entries, sizeof entries[0], compare_entries);
+  printf ("const struct fish_cmd fish_cmds[] = {\n");
+  for (size_t i = 0; i < nr_entries; ++i) {
+    const struct gk_api_action *a = entries[i].api;
+    const char *gname = a->plain_name ? a->plain_name : a->name;
+    struct gir_method *m = find_method (gname);
+
+    printf ("  { \"%s\", &gk_api_actions[%zu], %s, ", entries[i].name,
+            entries[i].api_index, ret_type (m, a));
+    if (a->ret_struct)
+      printf ("fish_struct_%s,\n", a->ret_struct->name);
+    else
+      printf ("NULL,\n");
+    printf ("    args_%s, %zu, ", a->name, a->nr_args);
+    if (a->has_optargs)
+      printf ("optargs_%s, %zu, sizeof (struct guestfs_%s_argv),\n",
+              a->name, a->nr_optargs, a->name);
+    else
+      printf ("NULL, 0, 0,\n");
+    printf ("    call_%s, %d },\n", a->name, output_base (a, m));
+  }
+  printf ("};\nconst size_t fish_nr_cmds = %zu;\n", nr_entries);
+
   for (size_t i = 0; i < nr_methods; ++i)
     if (methods[i].node && strncmp (methods[i].name, "internal_", 9) &&
         strcmp (methods[i].name, "close"))
@@ -684,27 +732,5 @@ main (int argc, char *argv[])
               methods[i].name, argv[2]);
   }
 
-  qsort (entries, nr_entries, sizeof entries[0], compare_entries);
-  printf ("const struct fish_cmd fish_cmds[] = {\n");
-  for (size_t i = 0; i < nr_entries; ++i) {
-    const struct gk_api_action *a = entries[i].api;
-    const char *gname = a->plain_name ? a->plain_name : a->name;
-    struct gir_method *m = find_method (gname);
-
-    printf ("  { \"%s\", &gk_api_actions[%zu], %s, ", entries[i].name,
-            entries[i].api_index, ret_type (m, a));
-    if (a->ret_struct)
-      printf ("fish_struct_%s,\n", a->ret_struct->name);
-    else
-      printf ("NULL,\n");
-    printf ("    args_%s, %zu, ", a->name, a->nr_args);
-    if (a->has_optargs)
-      printf ("optargs_%s, %zu, sizeof (struct guestfs_%s_argv),\n",
-              a->name, a->nr_optargs, a->name);
-    else
-      printf ("NULL, 0, 0,\n");
-    printf ("    call_%s },\n", a->name);
-  }
-  printf ("};\nconst size_t fish_nr_cmds = %zu;\n", nr_entries);
   return EXIT_SUCCESS;
 }
