@@ -19,26 +19,18 @@ _guestkit_fuse_options ()
 
 _guestkit_guestmount_all_values ()
 {
-  local w rw=0 parts
+  local parts
   case "$prev" in
     -d|--domain)
-      for w in "${line[@]}"; do
-        case "$w" in
-          -w|--rw) rw=1 ;;
-          -r|--ro) rw=0 ;;
-        esac
-      done
       local -a doms
-      mapfile -t doms < <(_guestkit_domains "$uri" "$rw")
+      mapfile -t doms < <(_guestkit_domains "$uri" \
+                            "$(_guestkit_writes_on_line 0)")
       _guestkit_reply "${doms[@]}" ;;
     -o|--option) _guestkit_fuse_options ;;
     --pid-file) _guestkit_files ;;
     --fd|--dir-cache-timeout) _guestkit_reply ;;
     -m|--mount)
-      parts=()
-      [ -n "$disk" ] && [ -r "$disk" ] &&
-        mapfile -t parts < <(partx -g -o NR -- "$disk" 2>/dev/null |
-                               awk '{ print "/dev/sda" $1 }')
+      mapfile -t parts < <(_guestkit_disk_partitions)
       _guestkit_reply "${parts[@]}" ;;
     *)
       # A word that is no option's value is the mountpoint.

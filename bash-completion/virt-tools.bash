@@ -256,6 +256,29 @@ _guestkit_virt_tools ()
   return 0
 }
 
+# _guestkit_writes_on_line DEFAULT: 1 if the line asks for read-write
+# access (-w/--rw), 0 for read-only (-r/--ro), the last one winning;
+# DEFAULT when neither is there.
+_guestkit_writes_on_line ()
+{
+  local w rw="$1"
+  for w in "${line[@]}"; do
+    case "$w" in
+      -w|--rw) rw=1 ;;
+      -r|--ro) rw=0 ;;
+    esac
+  done
+  echo "$rw"
+}
+
+# _guestkit_disk_partitions: the partitions of $disk (a local raw
+# image) as libguestfs names them (/dev/sda1), one per line.
+_guestkit_disk_partitions ()
+{
+  [ -n "$disk" ] && [ -r "$disk" ] || return 0
+  partx -g -o NR -- "$disk" 2>/dev/null | awk '{ print "/dev/sda" $1 }'
+}
+
 # The values of the options every tool has (lib/options).
 _guestkit_common_values ()
 {

@@ -225,7 +225,11 @@ error_handler (guestfs_h *g, void *data, const char *msg)
   fflush (stdout);
   if (fish.script)
     fprintf (stderr, "%s:%ld: ", fish.script, fish.lineno);
-  fprintf (stderr, "libguestfs: error: %s\n", msg);
+  /* One line: libguestfs adds advice on lines of its own. */
+  fputs ("libguestfs: error: ", stderr);
+  for (const char *p = msg; *p; p++)
+    fputc (*p == '\n' ? ' ' : *p, stderr);
+  fputc ('\n', stderr);
 }
 
 static void

@@ -111,7 +111,7 @@ fish_execute_words (char *const *words, const char *pipe)
   return pipe ? dispatch_piped (words, pipe) : dispatch (words);
 }
 
-static int run_lines (FILE *fp);
+static int run_lines (FILE *fp, bool count_lines);
 
 int
 fish_run_line (struct fish_line *l)
@@ -138,7 +138,8 @@ fish_run_line (struct fish_line *l)
       fish_error ("<!%s: %s", l->shell, strerror (errno));
       return -1;
     }
-    r = run_lines (pp);
+    /* Its lines are reported as the line of the <! that made them. */
+    r = run_lines (pp, false);
     status = pclose (pp);
     if (r == 0 && (status == -1 || !WIFEXITED (status) ||
                    WEXITSTATUS (status) != 0)) {
@@ -158,7 +159,7 @@ fish_run_line (struct fish_line *l)
  * ends it.
  */
 static int
-run_lines (FILE *fp)
+run_lines (FILE *fp, bool count_lines)
 {
   CLEANUP_FREE char *buf = NULL;
   size_t n = 0;
@@ -172,7 +173,8 @@ run_lines (FILE *fp)
     char *errmsg = NULL;
     int r;
 
-    fish.lineno++;
+    if (count_lines)
+      fish.lineno++;
     if (len > 0 && buf[len - 1] == '\n')
       buf[len - 1] = '\0';
     if (fish_parse_line (buf, &line, &errmsg) == -1) {
@@ -198,5 +200,5 @@ fish_run_script (FILE *fp, const char *name)
 {
   fish.script = name;
   fish.lineno = 0;
-  return run_lines (fp);
+  return run_lines (fp, true);
 }
