@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "appliance/luks.h"
+#include "appliance/filesystems.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
@@ -54,13 +54,6 @@ contains (const string_vector *v, const char *s)
     if (STREQ (v->ptr[i], s))
       return true;
   return false;
-}
-
-/* Pairs (device, type) by device. */
-static int
-compare_first (const void *a, const void *b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
 /* mkdir -p in the appliance's tree; MADE remembers what exists. */
@@ -122,90 +115,6 @@ mount_one (guestfs_h *g, const char *device, const char *type,
   return guestfs_mount_options (g, options, device, mountpoint);
 }
 
-/* Adds DEV and its content type to FSES; a LUKS device is opened with
- * the user's keys and its volume added instead (MAPPED counts them).
- */
-static void
-probe (guestfs_h *g, const struct gk_options *opts, const char *dev,
-       string_vector *fses, int *mapped)
-{
-  char *type;
-
-  guestfs_push_error_handler (g, NULL, NULL);
-  type = guestfs_vfs_type (g, dev);
-  guestfs_pop_error_handler (g);
-  if (type == NULL)
-    type = xstrdup ("unknown");
-  if (STREQ (type, "crypto_LUKS")) {
-    char *volume = gk_luks_open (g, opts, dev);
-
-    if (volume) {
-      free (type);
-      (*mapped)++;
-      probe (g, opts, volume, fses, mapped);
-      free (volume);
-      return;
-    }
-  }
-  string_vector_append (fses, xstrdup (dev));
-  string_vector_append (fses, type);
-}
-
-/* Every device that may hold a filesystem, with its type, as pairs in
- * a NULL-terminated list (the shape of guestfs_list_filesystems).
- * list_filesystems itself mounts each btrfs to list its subvolumes
- * and looks at every partition's type: over 20 seconds for the test
- * image under emulation, against 2 here.  Subvolumes need no listing:
- * the volume is mounted at its top level.  Returns NULL after
- * reporting.
- */
-static char **
-find_filesystems (guestfs_h *g, const struct gk_options *opts)
-{
-  CLEANUP_FREE_STRING_LIST char **devices = guestfs_list_devices (g);
-  CLEANUP_FREE_STRING_LIST char **parts = guestfs_list_partitions (g);
-  CLEANUP_FREE_STRING_LIST char **mds = NULL;
-  CLEANUP_FREE_STRING_LIST char **lvs = NULL;
-  string_vector fses = empty_vector;
-  int mapped = 0;
-
-  if (devices == NULL || parts == NULL)
-    goto error;
-  /* A whole disk holds a filesystem only if it has no partitions. */
-  for (size_t i = 0; devices[i]; ++i) {
-    size_t len = strlen (devices[i]);
-    bool partitioned = false;
-
-    for (size_t j = 0; parts[j] && !partitioned; ++j)
-      partitioned = STREQLEN (parts[j], devices[i], len);
-    if (!partitioned)
-      probe (g, opts, devices[i], &fses, &mapped);
-  }
-  for (size_t i = 0; parts[i]; ++i)
-    probe (g, opts, parts[i], &fses, &mapped);
-  guestfs_push_error_handler (g, NULL, NULL);
-  mds = guestfs_list_md_devices (g);
-  guestfs_pop_error_handler (g);
-  for (size_t i = 0; mds && mds[i]; ++i)
-    probe (g, opts, mds[i], &fses, &mapped);
-  /* LVM inside LUKS shows up once the volumes are open. */
-  if (mapped > 0 && guestfs_lvm_scan (g, 1) == -1)
-    goto error;
-  lvs = guestfs_lvs (g);
-  if (lvs == NULL)
-    goto error;
-  for (size_t i = 0; lvs[i]; ++i)
-    probe (g, opts, lvs[i], &fses, &mapped);
-  string_vector_append (&fses, NULL);
-  return fses.ptr;
-
- error:
-  gk_error_noexit ("cannot list the guest's devices: %s",
-                   guestfs_last_error (g));
-  string_vector_free_all (&fses);
-  return NULL;
-}
-
 int
 mount_every_filesystem (guestfs_h *g, const struct gk_options *opts,
                         bool read_only)
@@ -216,13 +125,15 @@ mount_every_filesystem (guestfs_h *g, const struct gk_options *opts,
   size_t n = 0;
   int ret = -1;
 
-  fses = find_filesystems (g, opts);
+  /* Sorted by device: predictable messages, /dev made first.  Not
+   * list_filesystems (slow, and subvolumes need no listing: a btrfs
+   * volume is mounted at its top level).
+   */
+  fses = gk_find_filesystems (g, opts);
   if (fses == NULL)
     return -1;
   while (fses[n])
     n += 2;
-  /* Sorted by device: predictable messages, /dev made first. */
-  qsort (fses, n / 2, 2 * sizeof (char *), compare_first);
 
   for (size_t i = 0; i < n; i += 2) {
     const char *dev = fses[i], *type = fses[i + 1], *why;

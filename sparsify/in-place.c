@@ -17,7 +17,6 @@
 
 #include "appliance/events.h"
 #include "appliance/handle.h"
-#include "appliance/luks.h"
 #include "diskio/format.h"
 #include "diskio/output.h"
 #include "utils/alloc.h"
@@ -39,7 +38,6 @@ struct disk {
   char *format;
   bool failed;
   bool no_discard;              /* failed: its format cannot discard */
-  bool maybe_luks;              /* the appliance must look for LUKS */
   uint64_t before;
   string_vector ids;
   int group;                    /* appliance number, -1 = none yet */
@@ -100,7 +98,6 @@ run_group (const struct sparsify_options *o, struct group *grp,
     .zero_used = all->zero_used, .ignore_used = all->ignore_used,
   };
   const char *const fstrim[] = { "fstrim", NULL };
-  bool maybe_luks = false;
   int pid;
 
   guestfs_push_error_handler (g, NULL, NULL);
@@ -140,14 +137,11 @@ run_group (const struct sparsify_options *o, struct group *grp,
   if (pid > 0)
     gk_interrupt_add_child (pid, -1);
   if (guestfs_feature_available (g, (char **) fstrim) <= 0) {
-    gk_error_noexit ("discard/trim is not supported by this appliance "
-                     "(no fstrim): use copying mode instead");
+    gk_error_noexit ("discard/trim is not supported: this appliance has "
+                     "no fstrim (use copying mode instead)");
     exit (EXIT_NO_DISCARD);
   }
-  for (size_t i = 0; i < grp->n; ++i)
-    maybe_luks |= grp->disks[i]->maybe_luks;
-  if ((maybe_luks && gk_decrypt_luks (g, o->opts) == -1) ||
-      release_free_space (g, o, true, name_of, grp, &r) == -1)
+  if (release_free_space (g, o, true, name_of, grp, &r) == -1)
     fail_group (grp);
   all->would_release += r.would_release;
   if (pid > 0)                  /* libguestfs reaps it now */
@@ -168,9 +162,10 @@ format_can_discard (const struct disk *d)
 {
   if (STREQ (d->format, "raw") || STREQ (d->format, "qcow2"))
     return true;
-  gk_error_noexit ("%s: discard/trim is not supported on %s disks: use "
-                   "copying mode instead (%s --convert %s %s OUTDISK)",
-                   d->path, d->format, gk_program_name, d->format, d->path);
+  gk_error_noexit ("discard/trim is not supported: %s: qemu does not "
+                   "support discard for %s disks (use copying mode instead: "
+                   "%s --convert %s %s OUTDISK)", d->path, d->format,
+                   gk_program_name, d->format, d->path);
   return false;
 }
 
@@ -229,8 +224,7 @@ in_place_run (const struct sparsify_options *o)
     /* A dry run writes nothing, so it claims nothing. */
     if (d->format == NULL ||
         (!o->dry_run && gk_output_claim (d->path) == -1) ||
-        sparsify_input_vet (d->path, d->format, &size, &d->ids,
-                            &d->maybe_luks) == -1) {
+        sparsify_input_vet (d->path, d->format, &size, &d->ids) == -1) {
       d->failed = true;
       continue;
     }

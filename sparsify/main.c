@@ -267,7 +267,6 @@ copy_mode (struct sparsify_options *o)
   struct overlay ov = { 0 };
   struct output out = { 0 };
   uint64_t virtual_size, before;
-  bool maybe_luks;
 
   /* Everything that can be refused is refused before the launch. */
   format = o->format ? xstrdup (o->format)
@@ -286,7 +285,7 @@ copy_mode (struct sparsify_options *o)
     exit (EXIT_FAILURE);
   if (gk_output_claim (o->outdisk) == -1)
     exit (EXIT_FAILURE);
-  virtual_size = sparsify_input_check (o->indisk, format, &maybe_luks);
+  virtual_size = sparsify_input_check (o->indisk, format);
   /* From here an interruption removes what was made (the temporary
    * output, the overlay) and says so.
    */
@@ -295,7 +294,7 @@ copy_mode (struct sparsify_options *o)
   output_prepare (o, &out);
 
   overlay_create (o, format, virtual_size, &ov);
-  sparsify_overlay (o, &ov, maybe_luks);
+  sparsify_overlay (o, &ov);
   output_write (o, &out, ov.path, out_format);
 
   if (!gk_quiet) {

@@ -10,15 +10,13 @@
 
 #include "appliance/events.h"
 #include "appliance/handle.h"
-#include "appliance/luks.h"
 #include "utils/cleanups.h"
 #include "utils/messages.h"
 #include "utils/tmpfiles.h"
 #include "sparsify.h"
 
 void
-sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov,
-                  bool maybe_luks)
+sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov)
 {
   CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
   struct release_result r = { 0 };
@@ -49,8 +47,6 @@ sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov,
   pid = guestfs_get_pid (g);
   if (pid > 0)
     gk_interrupt_add_child (pid, -1);
-  if (maybe_luks && gk_decrypt_luks (g, o->opts) == -1)
-    exit (EXIT_FAILURE);
   if (release_free_space (g, o, false, NULL, NULL, &r) == -1)
     exit (EXIT_FAILURE);
   /* libguestfs reaps it now. */

@@ -23,6 +23,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "appliance/filesystems.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/json.h"
@@ -31,6 +32,7 @@
 #include "utils/sizes.h"
 #include "utils/string-list.h"
 #include "utils/tmpfiles.h"
+#include "utils/vector.h"
 #include "sparsify.h"
 
 #define SWAP_HEADER 4096
@@ -44,6 +46,7 @@ struct release {
   const char *(*name_of) (const char *dev, void *opaque);
   void *opaque;
   char **zeroes, **ignores;     /* canonical names */
+  string_vector ro_lvs;         /* UUIDs of the read-only LVs */
   bool *zero_used, *ignore_used;
   struct release_result *r;
 };
@@ -158,27 +161,52 @@ is_ignored_vg (struct release *rel, const char *vg)
   return found;
 }
 
-/* A read-only LV (lv_attr's second letter 'r') cannot be written. */
-static bool
-is_read_only_lv (guestfs_h *g, const char *dev)
+/* The UUIDs of the read-only LVs (lv_attr's second letter 'r'), which
+ * cannot be written: one question for all of them, so that the usual
+ * guest, which has none, costs no question per filesystem (each is a
+ * round trip through the emulated appliance).
+ */
+static void
+find_read_only_lvs (guestfs_h *g, string_vector *ro_lvs)
 {
-  CLEANUP_FREE char *uuid = NULL;
   struct guestfs_lvm_lv_list *lvs;
-  bool ro = false;
 
   guestfs_push_error_handler (g, NULL, NULL);
-  if (guestfs_is_lv (g, dev) > 0)
-    uuid = guestfs_lvuuid (g, dev);
-  lvs = uuid ? guestfs_lvs_full (g) : NULL;
+  lvs = guestfs_lvs_full (g);
   guestfs_pop_error_handler (g);
-  if (lvs == NULL)
+  for (size_t i = 0; lvs && i < lvs->len; ++i)
+    if (strlen (lvs->val[i].lv_attr) > 1 && lvs->val[i].lv_attr[1] == 'r')
+      string_vector_append (ro_lvs, xstrndup (lvs->val[i].lv_uuid, 32));
+  if (lvs)
+    guestfs_free_lvm_lv_list (lvs);
+}
+
+static bool
+is_read_only_lv (const struct release *rel, const char *dev)
+{
+  CLEANUP_FREE char *uuid = NULL;
+
+  if (rel->ro_lvs.len == 0)
     return false;
-  for (size_t i = 0; i < lvs->len; ++i)
-    if (STREQLEN (lvs->val[i].lv_uuid, uuid, 32) &&
-        strlen (lvs->val[i].lv_attr) > 1 && lvs->val[i].lv_attr[1] == 'r')
-      ro = true;
-  guestfs_free_lvm_lv_list (lvs);
-  return ro;
+  guestfs_push_error_handler (rel->g, NULL, NULL);
+  if (guestfs_is_lv (rel->g, dev) > 0)
+    uuid = guestfs_lvuuid (rel->g, dev);
+  guestfs_pop_error_handler (rel->g);
+  for (size_t i = 0; uuid && i < rel->ro_lvs.len; ++i)
+    if (STREQLEN (rel->ro_lvs.ptr[i], uuid, 32))
+      return true;
+  return false;
+}
+
+/* Content that holds no filesystem of its own: an LVM PV or an MD
+ * member (what they hold is listed as the volume), a LUKS device no key
+ * opened.
+ */
+static bool
+is_container (const char *type)
+{
+  return STREQ (type, "LVM2_member") || STREQ (type, "linux_raid_member") ||
+         STREQ (type, "crypto_LUKS");
 }
 
 /* Release the whole of DEV: discard it.  In copy mode that is enough
@@ -315,6 +343,86 @@ mounted_read_only (struct release *rel, const char *dev, const char *type)
   return ro;
 }
 
+/* A name for a file of zeroes in the root of the mounted filesystem:
+ * 8.3 (FAT) and not taken (a guest file must not be overwritten).
+ */
+static char *
+unused_name (guestfs_h *g)
+{
+  static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+  for (;;) {
+    char name[16] = "/";
+    int r;
+
+    for (size_t i = 1; i <= 8; ++i)
+      name[i] = chars[random () % (sizeof chars - 1)];
+    strcpy (name + 9, ".tmp");
+    r = guestfs_exists (g, name);
+    if (r == -1)
+      return NULL;
+    if (r == 0)
+      return xstrdup (name);
+  }
+}
+
+/* The fallback for a filesystem that cannot discard (copy mode only):
+ * files of zeroes until it is full, then removed; the host-side copy
+ * turns the zeroes into holes.  Files of at most FILL_CHUNK, not one
+ * file (upstream's zero_free_space): a FAT file stops at 4 GiB and
+ * upstream fails there with "File too large"; here a file that reaches
+ * its filesystem's size limit (EFBIG) is simply followed by another.
+ */
+#define FILL_CHUNK (1024 * 1024 * 1024)
+
+static int
+fill_with_zeroes (struct release *rel, const char *dev)
+{
+  guestfs_h *g = rel->g;
+  string_vector files = empty_vector;
+  int ret = 0;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  for (;;) {
+    char *name = unused_name (g);
+    int r, err;
+
+    if (name == NULL) {
+      ret = -1;
+      break;
+    }
+    string_vector_append (&files, name);
+    r = guestfs_fill (g, 0, FILL_CHUNK, name);
+    err = guestfs_last_errno (g);
+    if (r == 0)
+      continue;
+    if (err == ENOSPC)          /* full: done */
+      break;
+    /* At the file size limit: the next file, unless this one could
+     * not take a byte (which no further file would either).
+     */
+    if (err != EFBIG || guestfs_filesize (g, name) <= 0) {
+      ret = -1;
+      break;
+    }
+  }
+  if (ret == -1)
+    gk_error_noexit ("%s: cannot fill its free space with zeroes: %s",
+                     label (rel, dev), guestfs_last_error (g));
+  /* On the disk before they go: the pages of a file removed unwritten
+   * are simply dropped.
+   */
+  else if (guestfs_sync (g) == -1) {
+    gk_error_noexit ("sync: %s", guestfs_last_error (g));
+    ret = -1;
+  }
+  for (size_t i = 0; i < files.len; ++i)
+    guestfs_rm_f (g, files.ptr[i]);
+  guestfs_pop_error_handler (g);
+  string_vector_free_all (&files);
+  return ret;
+}
+
 /* A mounted filesystem: fstrim, or the fallback. */
 static int
 release_mounted (struct release *rel, const char *dev, const char *type)
@@ -378,10 +486,8 @@ release_mounted (struct release *rel, const char *dev, const char *type)
   }
   gk_info ("%s (%s) cannot discard: filling its free space with zeroes "
            "instead (slower).", label (rel, dev), type);
-  if (guestfs_zero_free_space (g, "/") == -1) {
-    gk_error_noexit ("%s: %s", label (rel, dev), guestfs_last_error (g));
+  if (fill_with_zeroes (rel, dev) == -1)
     return -1;
-  }
   rel->r->filesystems++;
   rel->r->zero_filled++;
   return 0;
@@ -394,9 +500,9 @@ release_filesystem (struct release *rel, const char *dev, const char *type)
   ssize_t z;
   int r = 0, m;
 
-  if (is_ignored (rel, dev))
+  if (is_ignored (rel, dev) || is_container (type))
     return 0;
-  if (is_read_only_lv (g, dev)) {
+  if (is_read_only_lv (rel, dev)) {
     gk_info ("Skipping %s, as it is a read-only device.", label (rel, dev));
     rel->r->skipped++;
     return 0;
@@ -416,6 +522,14 @@ release_filesystem (struct release *rel, const char *dev, const char *type)
     return release_whole (rel, dev, true);
   }
 
+  /* The type says where to go: no mount attempt on swap or on what
+   * blkid does not know (each costs a round trip through the emulated
+   * appliance).
+   */
+  if (STREQ (type, "swap"))
+    return is_swap (g, dev) ? release_swap (rel, dev) : 0;
+  if (STREQ (type, "unknown"))
+    return 0;
   guestfs_push_error_handler (g, NULL, NULL);
   m = guestfs_mount (g, dev, "/");
   guestfs_pop_error_handler (g);
@@ -429,8 +543,6 @@ release_filesystem (struct release *rel, const char *dev, const char *type)
     guestfs_pop_error_handler (g);
     return r;
   }
-  if (is_swap (g, dev))
-    return release_swap (rel, dev);
   return 0;
 }
 
@@ -438,7 +550,7 @@ release_filesystem (struct release *rel, const char *dev, const char *type)
  * LV over all of them is discarded, then removed.
  */
 static int
-release_vg (struct release *rel, const char *vg)
+release_vg (struct release *rel, const char *vg, int64_t vg_free)
 {
   guestfs_h *g = rel->g;
   CLEANUP_FREE char *lv = NULL;
@@ -448,23 +560,17 @@ release_vg (struct release *rel, const char *vg)
   if (is_ignored_vg (rel, vg))
     return 0;
   if (rel->dry_run) {
-    struct guestfs_lvm_vg_list *list = guestfs_vgs_full (g);
-
-    if (list == NULL) {
-      gk_error_noexit ("%s: %s", label (rel, vg), guestfs_last_error (g));
-      return -1;
-    }
-    for (size_t i = 0; i < list->len; ++i)
-      if (STREQ (list->val[i].vg_name, vg) && list->val[i].vg_free > 0)
-        would_release (rel, "discard the free space of volgroup", vg,
-                       list->val[i].vg_free, "");
-    guestfs_free_lvm_vg_list (list);
+    if (vg_free > 0)
+      would_release (rel, "discard the free space of volgroup", vg,
+                     vg_free, "");
     return 0;
   }
   snprintf (name, sizeof name, "gksparsify%ld", (long) getpid ());
   gk_message (rel->in_place ? "Discard space in volgroup %s"
                             : "Fill free space in volgroup %s with zero",
               label (rel, vg));
+  if (vg_free <= 0)             /* no free extents: nothing to do */
+    return 0;
   /* Held until the temporary LV is gone: in place, an interruption
    * must not leave it in the guest's VG.
    */
@@ -477,8 +583,8 @@ release_vg (struct release *rel, const char *vg)
     return 0;
   }
   lv = xasprintf ("/dev/%s/%s", vg, name);
+  /* A discard is done when it returns: no sync before the removal. */
   r = release_whole (rel, lv, false);
-  guestfs_sync (g);
   r2 = guestfs_lvremove (g, lv);
   gk_interrupt_release ();
   if (r2 == -1) {
@@ -490,9 +596,11 @@ release_vg (struct release *rel, const char *vg)
 }
 
 static int
-compare_strings (const void *a, const void *b)
+compare_vg_names (const void *a, const void *b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  const struct guestfs_lvm_vg *x = a, *y = b;
+
+  return strcmp (x->vg_name, y->vg_name);
 }
 
 void
@@ -513,7 +621,7 @@ release_free_space (guestfs_h *g, const struct sparsify_options *o,
                     void *opaque, struct release_result *r)
 {
   CLEANUP_FREE_STRING_LIST char **fses = NULL;
-  CLEANUP_FREE_STRING_LIST char **vgs = NULL;
+  CLEANUP_FREE_LVM_VG_LIST struct guestfs_lvm_vg_list *vgs = NULL;
   CLEANUP_FREE_STRING_LIST char **zeroes = canonical_names (g, &o->zeroes);
   CLEANUP_FREE_STRING_LIST char **ignores = canonical_names (g, &o->ignores);
   CLEANUP_FREE bool *zero_used = xcalloc (o->zeroes.len + 1, sizeof (bool));
@@ -521,35 +629,27 @@ release_free_space (guestfs_h *g, const struct sparsify_options *o,
     xcalloc (o->ignores.len + 1, sizeof (bool));
   struct release rel = {
     g, o, in_place, in_place && o->dry_run, name_of, opaque, zeroes,
-    ignores, zero_used, ignore_used, r
+    ignores, empty_vector, zero_used, ignore_used, r
   };
-  size_t n;
   int ret = 0;
 
-  fses = guestfs_list_filesystems (g);
-  if (fses == NULL) {
-    gk_error_noexit ("cannot list the filesystems: %s",
-                     guestfs_last_error (g));
+  fses = gk_find_filesystems (g, o->opts);
+  if (fses == NULL)
     return -1;
-  }
-  /* Pairs (device, type), in device order as upstream. */
-  n = gk_count_strings (fses) / 2;
-  {
-    struct pair { char *dev, *type; } *pairs = (struct pair *) fses;
-
-    qsort (pairs, n, sizeof *pairs, compare_strings);
-    for (size_t i = 0; i < n; ++i)
-      if (release_filesystem (&rel, pairs[i].dev, pairs[i].type) == -1)
-        ret = -1;
-  }
+  find_read_only_lvs (g, &rel.ro_lvs);
+  /* In device order, as upstream. */
+  for (size_t i = 0; fses[i]; i += 2)
+    if (release_filesystem (&rel, fses[i], fses[i + 1]) == -1)
+      ret = -1;
+  string_vector_free_all (&rel.ro_lvs);
 
   guestfs_push_error_handler (g, NULL, NULL);
-  vgs = guestfs_vgs (g);
+  vgs = guestfs_vgs_full (g);
   guestfs_pop_error_handler (g);
   if (vgs) {
-    qsort (vgs, gk_count_strings (vgs), sizeof *vgs, compare_strings);
-    for (size_t i = 0; vgs[i]; ++i)
-      if (release_vg (&rel, vgs[i]) == -1)
+    qsort (vgs->val, vgs->len, sizeof *vgs->val, compare_vg_names);
+    for (size_t i = 0; i < vgs->len; ++i)
+      if (release_vg (&rel, vgs->val[i].vg_name, vgs->val[i].vg_free) == -1)
         ret = -1;
   }
   /* Several appliances (--in-place): the caller warns about the names

@@ -58,24 +58,18 @@ unrecognised (struct gk_image *disk)
 
 /* The identities in the content at OFFSET (LENGTH bytes) that the
  * appliance's kernel and LVM treat as global: filesystem UUIDs, PV
- * UUIDs, VG names.  *MAYBE_LUKS is set unless the content is known to
- * hold no LUKS volume: a filesystem or swap holds none, a PV may (in an
- * LV), and unrecognised content may be anything.
+ * UUIDs, VG names.
  */
 static void
 add_identities (struct gk_image *disk, uint64_t offset, uint64_t length,
-                string_vector *ids, bool *maybe_luks)
+                string_vector *ids)
 {
   struct gk_content content;
   CLEANUP_FREE char *errmsg = NULL;
 
   if (gk_content_probe (gk_image_pread_fn, disk, offset, length, &content,
-                        &errmsg) == -1) {
-    *maybe_luks = true;
+                        &errmsg) == -1)
     return;
-  }
-  if (content.kind != GK_CONTENT_FS && content.kind != GK_CONTENT_SWAP)
-    *maybe_luks = true;
   if (content.kind == GK_CONTENT_PV) {
     struct gk_lvm_label pv;
     struct gk_lvm_vg *vg = NULL;
@@ -100,7 +94,7 @@ add_identities (struct gk_image *disk, uint64_t offset, uint64_t length,
 
 int
 sparsify_input_vet (const char *indisk, const char *format,
-                    uint64_t *size_r, string_vector *ids, bool *maybe_luks)
+                    uint64_t *size_r, string_vector *ids)
 {
   string_vector ignored = empty_vector;
   struct gk_image *disk;
@@ -132,17 +126,16 @@ sparsify_input_vet (const char *indisk, const char *format,
 
     if (ids == NULL)
       ids = &ignored;
-    *maybe_luks = false;
     if (gk_ptable_read (gk_image_pread_fn, disk, size, &table,
                         &errmsg) == 0) {
       for (size_t i = 0; i < table->parts.len; ++i)
         if (!table->parts.ptr[i].extended)
           add_identities (disk, table->parts.ptr[i].start,
-                          table->parts.ptr[i].size, ids, maybe_luks);
+                          table->parts.ptr[i].size, ids);
       gk_ptable_free (table);
     }
     else
-      add_identities (disk, 0, size, ids, maybe_luks);
+      add_identities (disk, 0, size, ids);
     string_vector_free_all (&ignored);
   }
   gk_image_close (disk);
@@ -151,12 +144,11 @@ sparsify_input_vet (const char *indisk, const char *format,
 }
 
 uint64_t
-sparsify_input_check (const char *indisk, const char *format,
-                      bool *maybe_luks)
+sparsify_input_check (const char *indisk, const char *format)
 {
   uint64_t size;
 
-  if (sparsify_input_vet (indisk, format, &size, NULL, maybe_luks) == -1)
+  if (sparsify_input_vet (indisk, format, &size, NULL) == -1)
     exit (EXIT_FAILURE);
   return size;
 }

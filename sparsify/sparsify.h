@@ -59,19 +59,16 @@ struct sparsify_options {
 
 /* source.c: open INDISK on the host and check it holds a partition
  * table or a filesystem; returns its virtual size, or exits after one
- * error line.  *MAYBE_LUKS says whether it may hold a LUKS volume (the
- * appliance need not look for one otherwise: that costs a probe of
- * every device).
+ * error line.
  */
 extern uint64_t sparsify_input_check (const char *indisk,
-                                      const char *format, bool *maybe_luks);
+                                      const char *format);
 /* The same without exiting: 0 with *SIZE_R, or -1 after reporting.
  * IDS (may be NULL) gets the identities that clash when two disks
  * share an appliance ("fs:UUID", "pv:UUID", "vg:NAME").
  */
 extern int sparsify_input_vet (const char *indisk, const char *format,
-                               uint64_t *size_r, string_vector *ids,
-                               bool *maybe_luks);
+                               uint64_t *size_r, string_vector *ids);
 /* Allocated bytes of a local file (st_blocks), 0 if unknown. */
 extern uint64_t allocated_bytes (const char *path);
 /* "WHAT: allocated X before, Y after." (and a JSON line). */
@@ -91,20 +88,21 @@ extern void overlay_create (const struct sparsify_options *o,
                             const char *format, uint64_t virtual_size,
                             struct overlay *ov);
 
-/* overlay.c: one appliance on the overlay: open LUKS (if the source
- * MAYBE_LUKS), release.
+/* overlay.c: one appliance on the overlay, whose free space is
+ * released (LUKS volumes are opened on the way, with o->opts' keys).
  */
 extern void sparsify_overlay (const struct sparsify_options *o,
-                              const struct overlay *ov, bool maybe_luks);
+                              const struct overlay *ov);
 
 /* release.c: make the free space of every filesystem, volume group and
  * swap of the launched handle G read as zero.  IN_PLACE selects
  * upstream's in-place messages and refuses to zero-fill (in place that
  * would allocate the free space it should release); with o->dry_run
  * (on drives added read-only) it only says what it would release.
- * NAME_OF, if not
- * NULL, names the disk a device belongs to in messages (several disks
- * in one appliance).  Returns 0, or -1 after reporting.
+ * The filesystems are found by appliance/filesystems.h (which opens
+ * the LUKS volumes with o->opts' keys).  NAME_OF, if not NULL, names
+ * the disk a device belongs to in messages (several disks in one
+ * appliance).  Returns 0, or -1 after reporting.
  */
 struct release_result {
   unsigned filesystems, skipped, zero_filled;

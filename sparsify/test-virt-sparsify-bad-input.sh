@@ -118,7 +118,7 @@ expect_error 1 "--dry-run is only used with --in-place" \
 # launch; the disk is not changed.
 qemu-img convert -f raw -O vdi "$t/in.img" "$t/in.vdi"
 vdi_stamp="$(file_stamp "$t/in.vdi")"
-expect_error 3 "^virt-sparsify: error: $t/in.vdi: discard/trim is not supported on vdi disks" \
+expect_error 3 "^virt-sparsify: error: discard/trim is not supported: $t/in.vdi: qemu does not support discard for vdi disks" \
   --in-place "$t/in.vdi"
 assert_eq "error lines" 1 "$(wc -l < "$t/err")"
 assert_eq "vdi after --in-place" "$vdi_stamp" "$(file_stamp "$t/in.vdi")"
@@ -129,7 +129,7 @@ status=0
 cat "$t/err"
 assert_eq "exit status, vdi and random" 1 "$status"
 assert_eq "error lines" 3 "$(wc -l < "$t/err")"
-grep -q "^virt-sparsify: error: $t/in.vdi: discard/trim is not supported" \
+grep -q "^virt-sparsify: error: discard/trim is not supported: $t/in.vdi: " \
   "$t/err"
 grep -q "^virt-sparsify: error: $t/random.img: not a disk image" "$t/err"
 tail -1 "$t/err" | grep -q "^virt-sparsify: error: 2 of 2 disks could not"
