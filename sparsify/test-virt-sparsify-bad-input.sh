@@ -107,6 +107,33 @@ assert_eq "lines" 2 "$(wc -l < "$t/err")"
 tail -1 "$t/err" | grep -q "^virt-sparsify: error: no answer on stdin"
 [ ! -e "$t/out.img" ]
 assert_no_leftovers "$TMPDIR"
+# Every spelling of --check-tmpdir: fail (f, error) exits 2, warn (w,
+# warning) prompts, continue (c, cont) warns and goes on, ignore (i)
+# goes on without a word; going on reaches the launch, which fails here
+# (no appliance: LIBGUESTFS_HV), so those are counted as no launch.
+for arg in f error; do
+  expect_error 2 "Exiting because --check-tmpdir=fail was set." \
+    --check-tmpdir="$arg" "$t/huge.img" "$t/out.img"
+done
+for arg in w warning c cont i; do
+  status=0
+  GUESTKIT_LAUNCH_LOG= "$vs" --check-tmpdir "$arg" "$t/huge.img" \
+    "$t/out.img" < /dev/null > "$t/out" 2> "$t/err" || status=$?
+  assert_eq "exit status of --check-tmpdir $arg" 1 "$status"
+  case "$arg" in
+    w|warning)
+      grep -q "Press RETURN to continue or ^C to quit." "$t/out"
+      ! grep -q "Create overlay file" "$t/out" ;;
+    c|cont)
+      grep -q "warning: There may not be enough free space" "$t/err"
+      grep -q "Create overlay file in $TMPDIR" "$t/out" ;;
+    i)
+      ! grep -q "warning: There may not" "$t/err"
+      grep -q "Create overlay file in $TMPDIR" "$t/out" ;;
+  esac
+  [ ! -e "$t/out.img" ]
+  assert_no_leftovers "$TMPDIR"
+done
 rm -f "$t/huge.img"
 
 # --dry-run belongs to --in-place.
