@@ -1,0 +1,61 @@
+/* virt-sysprep: the operations on devices, run once the guest's
+ * filesystems are unmounted: new filesystem UUIDs (fs-uuids) and new
+ * LVM PV and VG UUIDs (lvm-uuids).
+ */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utils/cleanups.h"
+#include "utils/messages.h"
+#include "utils/string-list.h"
+#include "sysprep.h"
+
+/* Off by default upstream too: the guest's fstab and boot loader may
+ * name filesystems by UUID and are not updated.
+ */
+int
+op_fs_uuids (struct guest *gu)
+{
+  CLEANUP_FREE_STRING_LIST char **fses = guestfs_list_filesystems (gu->g);
+
+  if (fses == NULL)
+    return guest_check (gu->g, -1, "list_filesystems");
+  for (size_t i = 0; fses[i]; i += 2) {
+    const char *dev = fses[i], *type = fses[i + 1];
+
+    if (STREQ (type, "swap") || STREQ (type, "unknown") ||
+        strchr (dev, ':') ||    /* a btrfs subvolume */
+        STREQ (type, "LVM2_member") || STREQ (type, "crypto_LUKS"))
+      continue;
+    guestfs_push_error_handler (gu->g, NULL, NULL);
+    if (guestfs_set_uuid_random (gu->g, dev) == -1)
+      gk_warning ("cannot set random UUID on filesystem %s type %s: %s",
+                  dev, type, guestfs_last_error (gu->g));
+    guestfs_pop_error_handler (gu->g);
+  }
+  return 0;
+}
+
+int
+op_lvm_uuids (struct guest *gu)
+{
+  CLEANUP_FREE_STRING_LIST char **pvs = guestfs_pvs (gu->g);
+
+  if (pvs == NULL)
+    return guest_check (gu->g, -1, "pvs");
+  if (pvs[0] == NULL)
+    return 0;
+  /* UUIDs change only on inactive VGs. */
+  if (guest_check (gu->g, guestfs_vg_activate_all (gu->g, 0),
+                   "vg_activate_all") == -1 ||
+      guest_check (gu->g, guestfs_pvchange_uuid_all (gu->g),
+                   "pvchange_uuid_all") == -1 ||
+      guest_check (gu->g, guestfs_vgchange_uuid_all (gu->g),
+                   "vgchange_uuid_all") == -1 ||
+      guest_check (gu->g, guestfs_vg_activate_all (gu->g, 1),
+                   "vg_activate_all") == -1)
+    return -1;
+  return 0;
+}
