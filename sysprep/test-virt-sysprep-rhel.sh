@@ -1,0 +1,98 @@
+#!/bin/bash
+# A Red Hat family guest: a small ext4 image made on the host from a
+# fake RHEL 9 tree (mkfs.ext4 -d, no launch), inspectable as RHEL with
+# dnf.  The RH-family operations act on it (ifcfg HWADDR and HOSTNAME,
+# NetworkManager keyfiles, rpm __db files, the dnf cache, RHN and
+# subscription files, /var/account), the Debian-only ones leave it
+# alone (apt cache, /var/log/account, the ssh-keygen unit), and the
+# customize options speak its dialect (/etc/sysconfig/network, SELinux
+# relabel).  The result is read back on the host with debugfs.
+# Then an image with no operating system gets one clear error.
+# Appliance launches: 2.
+source "$srcdir/../tests/functions.sh"
+set -e
+requires_appliance
+requires mkfs.ext4 -V
+requires debugfs -V
+
+test_tmpdir --private-tmpdir
+vs="$top_builddir/sysprep/virt-sysprep"
+r="$t/root"
+
+put () { mkdir -p "$(dirname "$r$1")"; printf '%b' "$2" > "$r$1"; }
+mkdir -p "$r/usr/bin" "$r/usr/sbin" "$r/etc/systemd/system" "$r/tmp" \
+  "$r/var/tmp"
+ln -s usr/bin "$r/bin"
+ln -s usr/sbin "$r/sbin"
+put /etc/redhat-release 'Red Hat Enterprise Linux release 9.2 (Plow)\n'
+put /etc/os-release 'NAME="Red Hat Enterprise Linux"\nID="rhel"\nVERSION_ID="9.2"\n'
+put /etc/fstab 'LABEL=rhelroot / ext4 defaults 0 1\n'
+put /etc/machine-id '0123456789abcdef0123456789abcdef\n'
+put /etc/selinux/config 'SELINUX=enforcing\nSELINUXTYPE=targeted\n'
+put /etc/sysconfig/network 'NETWORKING=yes\nHOSTNAME=template\n'
+put /etc/hostname 'template\n'
+put /etc/sysconfig/network-scripts/ifcfg-eth0 \
+  'DEVICE=eth0\nHWADDR=52:54:00:12:34:56\nHOSTNAME=template\nDHCP_HOSTNAME=template\nONBOOT=yes\n'
+put /etc/NetworkManager/system-connections/eth0.nmconnection '[connection]\n'
+put /etc/NetworkManager/system-connections/README 'kept\n'
+put /var/lib/rpm/__db.001 'db'
+put /var/lib/rpm/rpmdb.sqlite 'rpmdb'
+put /var/cache/dnf/baseos-1234/packages/foo-1.0.rpm 'rpm'
+put /var/lib/yum/uuid 'uuid'
+put /etc/sysconfig/rhn/systemid 'id'
+put /etc/pki/entitlement/1.pem 'pem'
+put /etc/pki/consumer/cert.pem 'pem'
+put /var/account/pacct 'acct'
+put /var/account/pacct.1 'acct'
+put /var/log/messages 'log'
+put /etc/ssh/ssh_host_ecdsa_key 'key'
+# Debian's: left alone on this guest.
+put /var/cache/apt/archives/foo_1.0_amd64.deb 'deb'
+put /var/log/account/pacct 'acct'
+
+img="$t/rhel.img"
+truncate -s 64M "$img"
+mkfs.ext4 -q -F -L rhelroot -d "$r" "$img"
+
+"$vs" --format raw -a "$img" --hostname newrh > "$t/log"
+cat "$t/log"
+
+mkdir "$t/out"
+debugfs -R "rdump / $t/out" "$img" 2>/dev/null
+o="$t/out"
+# RH family: acted on.
+assert_eq "ifcfg" 'DEVICE=eth0
+ONBOOT=yes' "$(cat "$o/etc/sysconfig/network-scripts/ifcfg-eth0")"
+[ ! -e "$o/etc/NetworkManager/system-connections/eth0.nmconnection" ]
+[ -e "$o/etc/NetworkManager/system-connections/README" ]
+[ ! -e "$o/var/lib/rpm/__db.001" ]
+[ -e "$o/var/lib/rpm/rpmdb.sqlite" ]
+[ ! -e "$o/var/cache/dnf/baseos-1234/packages/foo-1.0.rpm" ]
+[ -d "$o/var/cache/dnf/baseos-1234/packages" ]
+[ ! -e "$o/var/lib/yum/uuid" ]
+[ ! -e "$o/etc/sysconfig/rhn/systemid" ]
+[ ! -e "$o/etc/pki/entitlement/1.pem" ]
+[ ! -e "$o/etc/pki/consumer/cert.pem" ]
+[ ! -e "$o/var/account/pacct.1" ]
+[ -e "$o/var/account/pacct" ] && [ ! -s "$o/var/account/pacct" ]
+[ ! -e "$o/var/log/messages" ]
+[ ! -e "$o/etc/ssh/ssh_host_ecdsa_key" ]
+[ -e "$o/etc/machine-id" ] && [ ! -s "$o/etc/machine-id" ]
+# Debian only: skipped.
+[ -e "$o/var/cache/apt/archives/foo_1.0_amd64.deb" ]
+assert_eq "Debian's pacct" acct "$(cat "$o/var/log/account/pacct")"
+[ ! -e "$o/etc/systemd/system/guestkit-ssh-keygen.service" ]
+# Customize, the RH way.
+assert_eq "hostname" newrh "$(cat "$o/etc/hostname")"
+grep -qx HOSTNAME=newrh "$o/etc/sysconfig/network"
+[ -e "$o/.autorelabel" ]
+
+# No operating system: one line, exit 1.
+mkdir "$t/empty"
+mkfs.ext4 -q -F -d "$t/empty" "$t/noos.img" 32M
+status=0
+"$vs" --format raw -a "$t/noos.img" > "$t/out.log" 2> "$t/err" || status=$?
+cat "$t/err"
+assert_eq "exit status, no OS" 1 "$status"
+assert_eq "error lines, no OS" 1 "$(wc -l < "$t/err")"
+grep -qx 'virt-sysprep: error: no operating systems were found in the guest image' "$t/err"
