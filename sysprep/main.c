@@ -414,8 +414,8 @@ sysprep (const struct sysprep_options *o, const struct gk_domain *dom,
   guestfs_set_tmpdir (g, gk_tmpdir ());
   if (o->network)
     gk_guestfs_check (g, guestfs_set_network (g, 1), "set_network");
-  add_disks (g, o, dom);
   gk_message ("Examining the guest ...");
+  add_disks (g, o, dom);
   if (gk_launch (g) == -1)
     exit (EXIT_FAILURE);
   /* An interruption ends the program at once: the appliance must not

@@ -5,7 +5,7 @@
 # whole tree is listed before and after: exactly the expected paths are
 # gone, exactly the expected ones are new, and the files the options
 # wrote say what they should.  Then --dry-run leaves the image
-# byte-identical.
+# byte-identical (through -d when libvirtd can start).
 # Appliance launches: 4 (plant + list, sysprep, list + read, dry run).
 source "$srcdir/../tests/functions.sh"
 set -e
@@ -200,9 +200,15 @@ check_pw carol-secret "${carol:1}"
 # The password given is never printed.
 ! grep -q rootpw "$t/log"
 
-# 4. --dry-run: every operation runs, on a throwaway overlay.
+# 4. --dry-run: every operation runs, on a throwaway overlay; through
+# a shut-off libvirt domain (-c, -d) when a private libvirtd can start.
 sum="$(sha256_of "$img")"
-"$vs" -n -a "$img" --hostname dry --root-password password:x > "$t/dry"
+disk=(-a "$img")
+if command -v libvirtd > /dev/null && start_libvirtd; then
+  define_test_domain sysprep "$img" qcow2
+  disk=(-c "$GUESTKIT_TEST_LIBVIRT_URI" -d "$test_domain")
+fi
+"$vs" -n "${disk[@]}" --hostname dry --root-password password:x > "$t/dry"
 grep -q 'Performing "logfiles"' "$t/dry"
 grep -q 'Setting the hostname: dry' "$t/dry"
 assert_eq "image after --dry-run" "$sum" "$(sha256_of "$img")"
