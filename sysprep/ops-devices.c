@@ -24,13 +24,21 @@ op_fs_uuids (struct guest *gu)
     return guest_check (gu->g, -1, "list_filesystems");
   for (size_t i = 0; fses[i]; i += 2) {
     const char *dev = fses[i], *type = fses[i + 1];
+    int r;
 
     if (STREQ (type, "swap") || STREQ (type, "unknown") ||
         strchr (dev, ':') ||    /* a btrfs subvolume */
         STREQ (type, "LVM2_member") || STREQ (type, "crypto_LUKS"))
       continue;
     guestfs_push_error_handler (gu->g, NULL, NULL);
-    if (guestfs_set_uuid_random (gu->g, dev) == -1)
+    /* tune2fs changes the UUID of a metadata_csum filesystem only when
+     * it was checked after its last mount (and we just mounted it).
+     */
+    r = guestfs_set_uuid_random (gu->g, dev);
+    if (r == -1 && STRPREFIX (type, "ext") &&
+        guestfs_e2fsck (gu->g, dev, GUESTFS_E2FSCK_CORRECT, 1, -1) == 0)
+      r = guestfs_set_uuid_random (gu->g, dev);
+    if (r == -1)
       gk_warning ("cannot set random UUID on filesystem %s type %s: %s",
                   dev, type, guestfs_last_error (gu->g));
     guestfs_pop_error_handler (gu->g);

@@ -6,7 +6,8 @@
 # subscription files, /var/account), the Debian-only ones leave it
 # alone (apt cache, /var/log/account, the ssh-keygen unit), and the
 # customize options speak its dialect (/etc/sysconfig/network, SELinux
-# relabel).  The result is read back on the host with debugfs.
+# relabel); fs-uuids gives the filesystem a new UUID.  The result is
+# read back on the host with debugfs and blkid.
 # Then an image with no operating system gets one clear error.
 # Appliance launches: 2.
 source "$srcdir/../tests/functions.sh"
@@ -14,6 +15,7 @@ set -e
 requires_appliance
 requires mkfs.ext4 -V
 requires debugfs -V
+requires blkid -V
 
 test_tmpdir --private-tmpdir
 vs="$top_builddir/sysprep/virt-sysprep"
@@ -54,8 +56,18 @@ img="$t/rhel.img"
 truncate -s 64M "$img"
 mkfs.ext4 -q -F -L rhelroot -d "$r" "$img"
 
-"$vs" --format raw -a "$img" --hostname newrh > "$t/log"
+uuid_before="$(blkid -p -s UUID -o value "$img")"
+"$vs" --format raw -a "$img" --operations defaults,fs-uuids \
+  --hostname newrh > "$t/log"
 cat "$t/log"
+# fs-uuids, a device operation, runs after the filesystem ones.
+line_of () { grep -n "Performing \"$1\"" "$t/log" | cut -d: -f1; }
+[ "$(line_of customize)" -lt "$(line_of fs-uuids)" ]
+[ "$(line_of fs-uuids)" -lt "$(line_of lvm-uuids)" ]
+grep -A1 'Performing "customize"' "$t/log" | tail -1 |
+  grep -q 'Setting a random seed'
+uuid_after="$(blkid -p -s UUID -o value "$img")"
+[ -n "$uuid_after" ] && [ "$uuid_before" != "$uuid_after" ]
 
 mkdir "$t/out"
 debugfs -R "rdump / $t/out" "$img" 2>/dev/null
