@@ -172,9 +172,11 @@ complete (const char *text, int start, int end)
   if (candidates == NULL)
     return NULL;                /* readline's host file names */
   rl_attempted_completion_over = 1;
-  if (text[0] == '/')
-    rl_completion_append_character = '\0';
-  return rl_completion_matches (text, next_candidate);
+  matches = rl_completion_matches (text, next_candidate);
+  /* A directory is completed further, not followed by a space. */
+  if (matches && matches[1] == NULL && gk_str_has_suffix (matches[0], "/"))
+    rl_completion_suppress_append = 1;
+  return matches;
 }
 
 /* ---- the loop ---- */
@@ -218,6 +220,9 @@ fish_run_interactive (void)
       putchar ('\n');
       break;
     }
+    /* Kept without the blank that Tab left at its end. */
+    for (size_t n = strlen (line); n > 0 && line[n - 1] == ' '; n--)
+      line[n - 1] = '\0';
     if (*line)
       add_history (line);
     if (fish_parse_line (line, &l, &errmsg) == -1) {

@@ -6,13 +6,15 @@
 # quoting and ~, !shell, <!include, | pipes, FileOut to "-" and to a
 # host file, glob, time, not, help, -cmd; and the first error that is
 # not tolerated ends the script with "FILE:LINE:" and exit 1.
-# Then one session with -m and commands chained with ":".  Two launches.
+# Then one session with -m and commands chained with ":".  The image
+# is not written.  Two launches.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
 test_tmpdir --private-tmpdir
 img="$(multifs_image)"
 fish="$builddir/guestfish"
+stamp="$(file_stamp "$img")"
 export HOME="$t/home"
 mkdir "$HOME"
 
@@ -155,4 +157,6 @@ assert_eq "output of the chain" \
   "$(cat "$t/out")"
 assert_eq "errors of the chain" 2 \
   "$(grep -c '^libguestfs: error: download: /nonexistent' "$t/err")"
+# --ro never writes the image.
+assert_eq "the image is untouched" "$stamp" "$(file_stamp "$img")"
 assert_no_leftovers "$TMPDIR"
