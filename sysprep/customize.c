@@ -284,6 +284,9 @@ customize_check (const struct customize_options *co,
   if (!customize_on && (co->steps.len > 0 || co->no_logfile))
     gk_error ("customize options were given but the customize operation "
               "is not enabled");
+  if (!(ops & ((op_set) 1 << op_lookup ("script"))) &&
+      (o->scripts.len || o->scriptdir))
+    gk_error ("--script and --scriptdir need the script operation");
   if (!users_on && (o->remove_users.len || o->keep_users.len))
     gk_error ("--remove-user-accounts and --keep-user-accounts need the "
               "user-account operation (--operations defaults,user-account)");

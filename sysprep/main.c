@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "appliance/drives.h"
@@ -172,6 +173,14 @@ select_ops (struct selection *s, int c, const char *arg)
   }
 }
 
+static bool
+is_directory (const char *path)
+{
+  struct stat st;
+
+  return stat (path, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
 static void
 add_users (string_vector *v, const char *option, const char *arg)
 {
@@ -220,10 +229,18 @@ parse_options (int argc, char *argv[], struct sysprep_options *o,
     case REMOVE_USER_ACCOUNTS_OPTION:
       add_users (&o->remove_users, "--remove-user-accounts", optarg);
       break;
-    case SCRIPT_OPTION: case SCRIPTDIR_OPTION:
-      gk_error ("--%s is not supported yet (the script operation needs "
-                "the guest mounted on the host through FUSE)",
-                c == SCRIPT_OPTION ? "script" : "scriptdir");
+    case SCRIPT_OPTION:
+      if (STREQ (optarg, ""))
+        gk_error ("--script: empty argument");
+      string_vector_append (&o->scripts, optarg);
+      break;
+    case SCRIPTDIR_OPTION:
+      if (o->scriptdir)
+        gk_error ("--scriptdir option given more than once");
+      if (!is_directory (optarg))
+        gk_error ("--scriptdir: %s is not a directory", optarg);
+      o->scriptdir = optarg;
+      break;
     default: gk_common_option (&cmdline, c, optarg);
     }
   }
@@ -446,6 +463,7 @@ main (int argc, char *argv[])
   struct gk_options opts = GK_OPTIONS_INIT;
   struct sysprep_options o = {
     .opts = &opts, .remove_users = empty_vector, .keep_users = empty_vector,
+    .scripts = empty_vector,
     .customize = { .steps = empty_vector },
   };
   struct selection sel = { .ops = op_defaults () };

@@ -170,7 +170,7 @@ const struct sysprep_op sysprep_ops[] = {
     GLOBS ("/var/log/samba/old/*", "/var/log/samba/*",
            "/var/lib/samba/*/*", "/var/lib/samba/*"), NULL },
   { "script", true, "Run arbitrary scripts against the guest",
-    0, PHASE_FILESYSTEMS, FOR_ALL, REMOVE_NONE, NULL, NULL },
+    0, PHASE_FILESYSTEMS, FOR_ALL, REMOVE_NONE, NULL, op_script },
   { "smolt-uuid", true, "Remove the Smolt hardware UUID",
     0, PHASE_FILESYSTEMS, FOR_LINUX, REMOVE_FILES,
     GLOBS ("/etc/sysconfig/hw-uuid", "/etc/smolt/uuid",

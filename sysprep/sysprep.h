@@ -9,6 +9,7 @@
  *   guest.c       the guest in the appliance: facts from inspection,
  *                 mounting as it mounts itself, glob removal helpers
  *   ops-*.c       operations that do more than remove globs
+ *                 (ops-script.c: --script on the guest through FUSE)
  *   customize.c   the customize options, kept in command-line order,
  *                 and the `customize` operation that runs them
  *   password.c    --root-password / --password selectors and hashing
@@ -134,6 +135,8 @@ struct sysprep_options {
   const char *mount_options;    /* "mp:opts;mp:opts" */
   string_vector remove_users;   /* --remove-user-accounts */
   string_vector keep_users;     /* --keep-user-accounts */
+  string_vector scripts;        /* --script, in order */
+  const char *scriptdir;        /* --scriptdir, NULL: a temporary one */
   struct customize_options customize;
 };
 
@@ -208,8 +211,8 @@ extern int op_parse_operations (const char *arg, op_set *set,
 extern void op_list (FILE *fp);
 
 /* customize.c: before any launch, what can be refused is refused:
- * package options without --network, customize options or user lists
- * whose operation is not enabled.  Exits on error.
+ * package options without --network, customize options, user lists
+ * or scripts whose operation is not enabled.  Exits on error.
  */
 extern void customize_check (const struct customize_options *co,
                              const struct sysprep_options *o, op_set ops);
@@ -266,6 +269,7 @@ extern int op_net_hwaddr (struct guest *gu);
 extern int op_pacct_log (struct guest *gu);
 extern int op_package_manager_cache (struct guest *gu);
 extern int op_ca_certificates (struct guest *gu);
+extern int op_script (struct guest *gu);
 extern int op_ssh_hostkeys (struct guest *gu);
 extern int op_user_account (struct guest *gu);
 extern int op_backup_files (struct guest *gu);

@@ -50,8 +50,10 @@ expect_error "--enable option cannot be used together with --operations" \
   --operations logfiles --enable utmp "${a[@]}"
 expect_error "--operations option cannot be used together with --enable" \
   --enable utmp --operations logfiles "${a[@]}"
-expect_error "--script is not supported yet" --script "$t/script.sh" \
-  "${a[@]}"
+expect_error "--scriptdir: $t/nodir is not a directory" \
+  --scriptdir "$t/nodir" "${a[@]}"
+expect_error "--script and --scriptdir need the script operation" \
+  --enable logfiles --script "$t/script.sh" "${a[@]}"
 expect_error "customize options were given but the customize operation is" \
   --operations defaults,-customize --hostname x "${a[@]}"
 expect_error "need the user-account operation" \

@@ -7,15 +7,18 @@
 # alone (apt cache, /var/log/account, the ssh-keygen unit), and the
 # customize options speak its dialect (/etc/sysconfig/network, SELinux
 # relabel); fs-uuids gives the filesystem a new UUID.  The result is
-# read back on the host with debugfs and blkid.
-# Then an image with no operating system gets one clear error.
-# Appliance launches: 2.
+# read back on the host with debugfs and blkid.  Two --script run on
+# the guest's tree served through FUSE.
+# Then a failing script and an image with no operating system get one
+# clear error each.
+# Appliance launches: 3.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
 requires mkfs.ext4 -V
 requires debugfs -V
 requires blkid -V
+requires test -c /dev/fuse
 
 test_tmpdir --private-tmpdir
 vs="$top_builddir/sysprep/virt-sysprep"
@@ -23,18 +26,20 @@ r="$t/root"
 
 put () { mkdir -p "$(dirname "$r$1")"; printf '%b' "$2" > "$r$1"; }
 mkdir -p "$r/usr/bin" "$r/usr/sbin" "$r/etc/systemd/system" "$r/tmp" \
-  "$r/var/tmp"
+  "$r/root" "$r/var/tmp"
 ln -s usr/bin "$r/bin"
 ln -s usr/sbin "$r/sbin"
 put /etc/redhat-release 'Red Hat Enterprise Linux release 9.2 (Plow)\n'
-put /etc/os-release 'NAME="Red Hat Enterprise Linux"\nID="rhel"\nVERSION_ID="9.2"\n'
+put /etc/os-release \
+  'NAME="Red Hat Enterprise Linux"\nID="rhel"\nVERSION_ID="9.2"\n'
 put /etc/fstab 'LABEL=rhelroot / ext4 defaults 0 1\n'
 put /etc/machine-id '0123456789abcdef0123456789abcdef\n'
 put /etc/selinux/config 'SELINUX=enforcing\nSELINUXTYPE=targeted\n'
 put /etc/sysconfig/network 'NETWORKING=yes\nHOSTNAME=template\n'
 put /etc/hostname 'template\n'
 put /etc/sysconfig/network-scripts/ifcfg-eth0 \
-  'DEVICE=eth0\nHWADDR=52:54:00:12:34:56\nHOSTNAME=template\nDHCP_HOSTNAME=template\nONBOOT=yes\n'
+  'DEVICE=eth0\nHWADDR=52:54:00:12:34:56\nHOSTNAME=template\n'\
+'DHCP_HOSTNAME=template\nONBOOT=yes\n'
 put /etc/NetworkManager/system-connections/eth0.nmconnection '[connection]\n'
 put /etc/NetworkManager/system-connections/README 'kept\n'
 put /var/lib/rpm/__db.001 'db'
@@ -57,9 +62,18 @@ truncate -s 64M "$img"
 mkfs.ext4 -q -F -L rhelroot -d "$r" "$img"
 
 uuid_before="$(blkid -p -s UUID -o value "$img")"
+printf '#!/bin/sh\necho two > root/two\n' > "$t/s2.sh"
+chmod +x "$t/s2.sh"
+mkdir "$t/sd"
 "$vs" --format raw -a "$img" --operations defaults,fs-uuids \
-  --hostname newrh > "$t/log"
+  --hostname newrh --scriptdir "$t/sd" \
+  --script "touch ./script-was-here && ls etc > $t/etc-listing" \
+  --script "$t/s2.sh" > "$t/log"
 cat "$t/log"
+# The scripts ran in the guest's tree, in order, and it is unmounted.
+grep -qx redhat-release "$t/etc-listing"
+! mountpoint -q "$t/sd"
+[ -z "$(ls -A "$t/sd")" ]
 # fs-uuids, a device operation, runs after the filesystem ones.
 line_of () { grep -n "Performing \"$1\"" "$t/log" | cut -d: -f1; }
 [ "$(line_of customize)" -lt "$(line_of fs-uuids)" ]
@@ -98,6 +112,21 @@ assert_eq "Debian's pacct" acct "$(cat "$o/var/log/account/pacct")"
 assert_eq "hostname" newrh "$(cat "$o/etc/hostname")"
 grep -qx HOSTNAME=newrh "$o/etc/sysconfig/network"
 [ -e "$o/.autorelabel" ]
+# --script wrote through FUSE.
+[ -e "$o/script-was-here" ]
+assert_eq "second script" two "$(cat "$o/root/two")"
+
+# A script that fails fails the run, with one line, and the tree is
+# unmounted all the same.
+status=0
+fail='test -e etc/redhat-release && exit 3'
+"$vs" --format raw -a "$img" --enable script --scriptdir "$t/sd" \
+  --script "$fail" > /dev/null 2> "$t/err" || status=$?
+cat "$t/err"
+assert_eq "exit status, failed script" 1 "$status"
+assert_eq "error lines, failed script" 1 "$(wc -l < "$t/err")"
+grep -qxF "virt-sysprep: error: script failed: $fail" "$t/err"
+! mountpoint -q "$t/sd"
 
 # No operating system: one line, exit 1.
 mkdir "$t/empty"
@@ -107,4 +136,6 @@ status=0
 cat "$t/err"
 assert_eq "exit status, no OS" 1 "$status"
 assert_eq "error lines, no OS" 1 "$(wc -l < "$t/err")"
-grep -qx 'virt-sysprep: error: no operating systems were found in the guest image' "$t/err"
+grep -qx \
+  'virt-sysprep: error: no operating systems were found in the guest image' \
+  "$t/err"
