@@ -126,6 +126,10 @@ static const struct {
 } builtins[] = {
   { "alloc", "alloc filename size", "create a disk of SIZE and add it" },
   { "allocate", "allocate filename size", "the same as alloc" },
+  { "copy-in", "copy-in hostpath... guestdir", "copy host files or "
+    "trees into a guest directory" },
+  { "copy-out", "copy-out guestpath... hostdir", "copy guest files or "
+    "trees into a host directory" },
   { "echo", "echo [words...]", "print the words" },
   { "exit", "exit", "leave guestfish" },
   { "glob", "glob command args...", "run command once per match of the "
@@ -152,7 +156,7 @@ static const struct {
 
 /* Upstream's own commands that are not here yet: rejected by name. */
 static const char *const not_yet[] = {
-  "copy-in", "copy-out", "delete-event", "display", "edit", "emacs",
+  "delete-event", "display", "edit", "emacs",
   "event", "hexedit", "less", "list-events", "more", "reopen", "vi", NULL
 };
 
@@ -411,6 +415,10 @@ fish_run_builtin (char *const *words)
   }
   if (STREQ (name, "echo"))
     return builtin_echo (words);
+  if (STREQ (name, "copy-in"))
+    return fish_copy_in (&words[1]);
+  if (STREQ (name, "copy-out"))
+    return fish_copy_out (&words[1]);
   if (STREQ (name, "lcd"))
     return builtin_lcd (words);
   if (STREQ (name, "glob"))

@@ -12,6 +12,9 @@
  *   run.c       every libguestfs action through the generated table
  *               (cmds.h); args.c converts the words, print.c prints
  *   filein.c    FileIn arguments: "-" and -<<END here-documents
+ *   copy.c      copy-in, copy-out (a host tar on a pipe)
+ *   mounts.c    -i and -m
+ *   interactive.c  readline, completion, history, the prompt
  */
 #ifndef GUESTKIT_FISH_FISH_H
 #define GUESTKIT_FISH_FISH_H
@@ -65,6 +68,12 @@ extern int fish_print_result (const struct fish_cmd *cmd,
  */
 extern const char *fish_file_in (const char *word, char **errmsg);
 extern void fish_file_in_done (void);
+
+/* copy.c: copy-in HOSTPATH... GUESTDIR, copy-out GUESTPATH... HOSTDIR
+ * (ARGS after the command's name).  0 or -1.
+ */
+extern int fish_copy_in (char *const *args);
+extern int fish_copy_out (char *const *args);
 
 /* builtins.c: run WORDS[0] if it is one of guestfish's own commands.
  * Returns 0 or -1 (error printed), or 1 if it is not one.
