@@ -30,6 +30,7 @@
 #include "fish.h"
 #include "mounts.h"
 #include "parse.h"
+#include "prep.h"
 
 /* guestfish's own long options; the shared ones are GK_OPT_*. */
 enum {
@@ -80,6 +81,8 @@ struct settings {
   int progress_bars;            /* -1: on a terminal without commands */
   const char *file;             /* -f */
   string_vector mps;            /* -m */
+  struct fish_prep preps[26];   /* -N */
+  size_t nr_preps;
 };
 
 static void __attribute__ ((noreturn))
@@ -110,6 +113,7 @@ usage (int status)
           "  -m|--mount dev[:mnt[:opts[:fstype]]]  Mount dev on mnt\n"
           "  --machine-readable   Print the facts of this program\n"
           "  -n|--no-sync         Do not sync the disks when exiting\n"
+          "  -N|--new [file=]type Make a prepared disk (-N list)\n"
           "  --network            Give the appliance a network\n"
           "  --no-dest-paths      Don't complete guest paths\n"
           "  --no-progress-bars   No progress bars\n"
@@ -167,7 +171,18 @@ parse_options (int argc, char *argv[], struct settings *s)
       string_vector_append (&s->mps, optarg);
       break;
     case 'n': s->no_sync = true; break;
-    case 'N': not_yet ("-N/--new");
+    case 'N':
+      if (STREQ (optarg, "list") || STREQ (optarg, "help")) {
+        fish_prep_list ();
+        exit (EXIT_SUCCESS);
+      }
+      if (s->nr_preps == sizeof s->preps / sizeof s->preps[0])
+        gk_error ("-N: too many prepared disks");
+      if (fish_prep_parse (optarg, s->nr_preps + 1, &s->preps[s->nr_preps],
+                           &errmsg) == -1)
+        gk_error ("%s", errmsg);
+      s->nr_preps++;
+      break;
     case 'r': fish.read_only = true; break;
     case 'w': fish.read_only = false; break;
     case CSH_OPTION: not_yet ("--csh");
@@ -193,7 +208,7 @@ parse_options (int argc, char *argv[], struct settings *s)
     static const char *const facts[] = {
       "guestfish", "inspector", "mount", "ro", "rw", "file", "pipe-error",
       "keys-from-stdin", "key", "blocksize", "network", "no-sync",
-      "help-list", NULL
+      "help-list", "new", NULL
     };
     for (size_t i = 0; facts[i]; ++i)
       gk_machine_readable_printf ("%s\n", facts[i]);
@@ -210,7 +225,8 @@ parse_options (int argc, char *argv[], struct settings *s)
     if (!domain)
       gk_error ("-c/--connect is only used with -d");
   }
-  if ((s->inspector || s->mps.len > 1) && fish.opts.drives.len == 0)
+  if ((s->inspector || s->mps.len > 1) && fish.opts.drives.len == 0 &&
+      s->nr_preps == 0)
     gk_error ("%s needs disks: give -a or -d", s->inspector ? "-i" : "-m");
 }
 
@@ -232,9 +248,12 @@ error_handler (guestfs_h *g, void *data, const char *msg)
   fputc ('\n', stderr);
 }
 
-static void
+/* Returns the number of drives added. */
+static size_t
 add_disks (void)
 {
+  size_t n = 0;
+
   for (size_t i = 0; i < fish.opts.drives.len; ++i) {
     const struct gk_drive *d = &fish.opts.drives.ptr[i];
 
@@ -252,8 +271,32 @@ add_disks (void)
       gk_domain_free (&dom);
       if (r == -1)
         exit (EXIT_FAILURE);
+      n += r;
     }
     else if (gk_add_drive (fish.g, d, fish.read_only) == -1)
+      exit (EXIT_FAILURE);
+    else
+      n++;
+  }
+  return n;
+}
+
+/* -N: the disks are made and added after the others, and laid out once
+ * the appliance runs.
+ */
+static void
+prepare_disks (const struct settings *s, size_t nr_drives)
+{
+  CLEANUP_FREE_STRING_LIST char **devices = NULL;
+
+  devices = guestfs_list_devices (fish.g);
+  if (devices == NULL)
+    exit (EXIT_FAILURE);
+  for (size_t i = 0; i < s->nr_preps; ++i) {
+    if (nr_drives + i >= gk_count_strings (devices))
+      gk_error ("-N %s: the disk is not in the appliance",
+                s->preps[i].filename);
+    if (fish_prep_run (&s->preps[i], devices[nr_drives + i]) == -1)
       exit (EXIT_FAILURE);
   }
 }
@@ -299,6 +342,7 @@ main (int argc, char *argv[])
 {
   struct settings s = { .progress_bars = -1, .mps = empty_vector };
   bool command_line;
+  size_t nr_drives;
   int ret;
 
   gk_init_program ("guestfish");
@@ -317,10 +361,14 @@ main (int argc, char *argv[])
   if (s.progress_bars == 1 ||
       (s.progress_bars == -1 && fish.interactive_startup))
     gk_progress_attach (fish.g);
-  add_disks ();
-  if (s.inspector || s.mps.len > 1) {
+  nr_drives = add_disks ();
+  for (size_t i = 0; i < s.nr_preps; ++i)
+    if (fish_prep_create (&s.preps[i]) == -1)
+      exit (EXIT_FAILURE);
+  if (s.inspector || s.mps.len > 1 || s.nr_preps > 0) {
     if (fish_launch () == -1)
       exit (EXIT_FAILURE);
+    prepare_disks (&s, nr_drives);
     if (s.inspector && fish_inspect_and_mount () == -1)
       exit (EXIT_FAILURE);
     if (fish_mount_by_hand (s.mps.ptr) == -1)
@@ -349,6 +397,8 @@ main (int argc, char *argv[])
     ret = -1;
   guestfs_close (fish.g);
   free (s.mps.ptr);
+  for (size_t i = 0; i < s.nr_preps; ++i)
+    fish_prep_free (&s.preps[i]);
   gk_options_free (&fish.opts);
   return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
