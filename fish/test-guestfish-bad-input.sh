@@ -47,7 +47,11 @@ expect_error '^guestfish: error: empty command on command line' echo : : echo
 expect_error "^libguestfs: error: .*launch" mount /dev/sda1 /
 expect_error "^guestfish: error: not: echo succeeded" not echo
 # Options.
-expect_error '^guestfish: error: -N/--new is not supported yet' -N fs
+expect_error "^guestfish: error: -N bogus: unknown type ‘bogus’" -N bogus
+expect_error '^guestfish: error: -N fs:ext4:1Q: size:' -N fs:ext4:1Q
+expect_error '^guestfish: error: -N lv:vg: the name must be /dev/VG/LV' -N lv:vg
+expect_error 'disk takes at most 1 parameters' -N disk:1G:x
+"$fish" -N list | grep -q '^bootrootlv '
 expect_error '^guestfish: error: --listen is not supported yet' --listen
 expect_error '^guestfish: error: --remote is not supported yet' --remote echo
 expect_error '^guestfish: error: --live is not supported' --live
