@@ -98,6 +98,7 @@ type_of (const xmlNode *n)
     if (name == NULL)
       die_at (xmlGetLineNo (a), "an array without an element type");
     snprintf (buf, sizeof buf, "array:%s", name);
+    xmlFree (name);
     return strdup (buf);
   }
   die_at (xmlGetLineNo (n), "no <type> or <array>");
@@ -218,14 +219,20 @@ read_method (const xmlNode *n)
     if (!is (p, "parameter"))
       continue;
     name = attr (p, "name");
+    if (name == NULL)
+      die_at (xmlGetLineNo (p), "%s: a parameter without a name", m->name);
     if (strcmp (name, "cancellable") == 0) {
       m->cancellable = true;
+      xmlFree (name);
       continue;
     }
-    if (attr_is (p, "direction", "out"))
+    if (attr_is (p, "direction", "out")) {
+      xmlFree (name);
       continue;                 /* size_r of a buffer */
+    }
     if (strcmp (name, "optargs") == 0) {
       m->optargs_class = type_of (p);
+      xmlFree (name);
       continue;
     }
     if (m->nr_params == sizeof m->params / sizeof m->params[0])
@@ -671,8 +678,10 @@ main (int argc, char *argv[])
                 "    offsetof (struct guestfs_%s_argv, %s) },\n",
                 o->name, optarg_type (m, cls, o), uname, uopt,
                 a->name, o->name);
+        free (uopt);
       }
       printf ("};\n");
+      free (uname);
     }
     emit_call (a);
     entries[nr_entries++] = (struct entry) { fish_name (a), a, i };
