@@ -349,42 +349,58 @@ arg_type (const struct gir_method *m, const struct gir_param *p,
           m->name, p->name, t, gk_api_arg_kind_name (a->kind));
 }
 
+/* The fish type of optional argument O, from T, its property's type
+ * in the .gir; NULL if they do not agree.
+ */
+static const char *
+optarg_kind (const struct gk_api_optarg *o, const char *t)
+{
+  switch (o->kind) {
+  case GK_API_ARG_STRING:
+    if (strcmp (t, "utf8") == 0) return "FISH_ARG_STRING";
+    break;
+  case GK_API_ARG_STRING_LIST:
+    if (strcmp (t, "array:utf8") == 0) return "FISH_ARG_STRING_LIST";
+    break;
+  case GK_API_ARG_INT:
+    if (strcmp (t, "Tristate") == 0) return "FISH_ARG_BOOL";
+    if (strcmp (t, "gint") == 0) return "FISH_ARG_INT";
+    break;
+  case GK_API_ARG_INT64:
+    if (strcmp (t, "gint64") == 0) return "FISH_ARG_INT64";
+    break;
+  default:
+    break;
+  }
+  return NULL;
+}
+
 static const char *
 optarg_type (const struct gir_method *m, const xmlNode *cls,
              const struct gk_api_optarg *o)
 {
   for (xmlNode *p = cls->children; p; p = p->next) {
     char *name, *t;
+    const char *kind;
+    bool match;
 
-    if (!is (p, "property"))
+    if (!is (p, "property") || (name = attr (p, "name")) == NULL)
       continue;
-    name = attr (p, "name");
     for (char *c = name; *c; c++)
       if (*c == '-')
         *c = '_';
-    if (strcmp (name, o->name) != 0)
+    match = strcmp (name, o->name) == 0;
+    xmlFree (name);
+    if (!match)
       continue;
     t = type_of (p);
-    switch (o->kind) {
-    case GK_API_ARG_STRING:
-      if (strcmp (t, "utf8") == 0) return "FISH_ARG_STRING";
-      break;
-    case GK_API_ARG_STRING_LIST:
-      if (strcmp (t, "array:utf8") == 0) return "FISH_ARG_STRING_LIST";
-      break;
-    case GK_API_ARG_INT:
-      if (strcmp (t, "Tristate") == 0) return "FISH_ARG_BOOL";
-      if (strcmp (t, "gint") == 0) return "FISH_ARG_INT";
-      break;
-    case GK_API_ARG_INT64:
-      if (strcmp (t, "gint64") == 0) return "FISH_ARG_INT64";
-      break;
-    default:
-      break;
-    }
-    die_at (xmlGetLineNo (p), "%s optional %s: the .gir says %s, "
-            "guestfs.h says %s", m->name, o->name, t,
-            gk_api_arg_kind_name (o->kind));
+    kind = optarg_kind (o, t);
+    if (kind == NULL)
+      die_at (xmlGetLineNo (p), "%s optional %s: the .gir says %s, "
+              "guestfs.h says %s", m->name, o->name, t,
+              gk_api_arg_kind_name (o->kind));
+    free (t);
+    return kind;
   }
   /* The GObject binding leaves string-list optional arguments out; the
    * header's type is unambiguous for them.
