@@ -137,9 +137,10 @@ fish_prep_parse (const char *arg, size_t n, struct fish_prep *p,
   }
   if (strstr (p->type->name, "lv")) {
     const char *name = param (p, "name");
-    const char *vg = name + 5, *slash = strchr (vg, '/');
+    const char *vg = STRPREFIX (name, "/dev/") ? name + 5 : NULL;
+    const char *slash = vg ? strchr (vg, '/') : NULL;
 
-    if (!STRPREFIX (name, "/dev/") || slash == NULL || slash == vg ||
+    if (slash == NULL || slash == vg ||
         slash[1] == '\0' || strchr (slash + 1, '/')) {
       *errmsg = xasprintf ("-N %s: the name must be /dev/VG/LV", arg);
       goto error;
