@@ -18,8 +18,7 @@ requires which debugfs
 [ -c /dev/fuse ] || { echo "$0: skipped: no /dev/fuse" >&2; exit 77; }
 
 # Before the private TMPDIR: the builder's appliance cache is not ours.
-base="$(cached_image subvol.img "$srcdir/mkimage-subvol.c" \
-          -- "$builddir/mkimage-subvol")"
+base="$(subvol_image)"
 test_tmpdir --private-tmpdir
 gm="$builddir/guestmount-all"
 gu="$builddir/guestunmount"

@@ -339,6 +339,16 @@ multifs_image ()
     -- _gk_run_helper images/mkimage-multifs
 }
 
+# subvol_image: print the path of the btrfs-subvolume image (raw, GPT:
+# sda1 ext4, sda2 btrfs with subvolumes @ (the default) and @home, sda3
+# a broken ext4, sda4+sda5 an MD RAID-1 holding ext4; see
+# images/mkimage-subvol.c).  Use it read-only or copy it.
+subvol_image ()
+{
+  cached_image subvol.img "$_gk_images/mkimage-subvol.c" \
+    -- _gk_run_helper images/mkimage-subvol
+}
+
 # luks_image: print the path of a small disk with an encrypted partition
 # (raw, MBR: sda1 ext4 with /hello.txt, sda2 LUKS2 with key $LUKS_KEY
 # holding ext4 with /secret.txt).  Use it read-only or copy it.
