@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,20 @@
 #include "utils/vector.h"
 
 DEFINE_VECTOR_TYPE (key_vector, char *);
+
+/* The keys asked for so far, by LUKS UUID: a device is asked for once
+ * per run even when a tool looks at it in two appliances (virt-df
+ * reruns a guest alone when it cannot share), where it may not even
+ * have the same name.  Appliances run in parallel threads, and only
+ * one of them may read the terminal at a time.
+ */
+struct asked_key {
+  char *uuid;
+  char *key;
+};
+DEFINE_VECTOR_TYPE (asked_key_vector, struct asked_key);
+static asked_key_vector asked;
+static pthread_mutex_t asked_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The first line of FILENAME (a key file holds one passphrase). */
 static char *
@@ -73,6 +88,29 @@ read_key_interactively (const struct gk_options *opts, const char *device)
   return line;
 }
 
+/* The key for DEVICE, read from the user unless it was already read
+ * for the LUKS volume with this UUID.
+ */
+static char *
+asked_key (const struct gk_options *opts, const char *device,
+           const char *uuid)
+{
+  char *key = NULL;
+
+  pthread_mutex_lock (&asked_lock);
+  for (size_t i = 0; uuid && *uuid && i < asked.len && !key; ++i)
+    if (STREQ (asked.ptr[i].uuid, uuid))
+      key = xstrdup (asked.ptr[i].key);
+  if (key == NULL) {
+    key = read_key_interactively (opts, device);
+    if (uuid && *uuid)
+      asked_key_vector_append (&asked, (struct asked_key) {
+          xstrdup (uuid), xstrdup (key) });
+  }
+  pthread_mutex_unlock (&asked_lock);
+  return key;
+}
+
 char **
 gk_keys_for_device (const struct gk_options *opts, const char *device,
                     const char *uuid)
@@ -92,7 +130,7 @@ gk_keys_for_device (const struct gk_options *opts, const char *device,
   }
   /* Nobody to ask: the caller skips the device with a warning. */
   if (keys.len == 0 && (opts->keys_from_stdin || isatty (STDIN_FILENO)))
-    key_vector_append (&keys, read_key_interactively (opts, device));
+    key_vector_append (&keys, asked_key (opts, device, uuid));
   key_vector_append (&keys, NULL);
   return keys.ptr;
 }

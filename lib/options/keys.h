@@ -7,7 +7,8 @@
 #include "options/options.h"
 
 /* The keys that apply to DEVICE with LUKS UUID (may be NULL), in the
- * order to try.  Reads from stdin or the tty when none was given.
+ * order to try.  Reads from stdin or the tty when none was given, once
+ * per UUID for the whole run (thread-safe).
  * Returns a NULL-terminated list the caller frees, or NULL on error.
  */
 extern char **gk_keys_for_device (const struct gk_options *opts,

@@ -1,5 +1,5 @@
-/* guestkit: unit tests for the -a URI parser, string lists, JSON strings
- * and machine-readable timestamps, printed as TAP.
+/* guestkit: unit tests for the -a URI parser, string lists, JSON strings,
+ * machine-readable timestamps and --keys-from-stdin, printed as TAP.
  *
  * Helpers that report with gk_error exit the process, so they are tested
  * through the tools themselves (df/test-virt-df-options.sh).
@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "utils/tap.h"
+#include "options/keys.h"
 #include "options/options.h"
 #include "options/uri.h"
 #include "utils/alloc.h"
@@ -317,6 +319,41 @@ test_timestamp (void)
   ok (STRPREFIX (ts, now), "timestamp is the current time (%s...)", now);
 }
 
+/* --keys-from-stdin: one line per LUKS volume, asked once per UUID
+ * even when a tool looks at the volume twice (under another name).
+ */
+static void
+test_keys_from_stdin (void)
+{
+  struct gk_options opts = GK_OPTIONS_INIT;
+  int fds[2];
+  CLEANUP_FREE_STRING_LIST char **a = NULL;
+  CLEANUP_FREE_STRING_LIST char **again = NULL;
+  CLEANUP_FREE_STRING_LIST char **b = NULL;
+  CLEANUP_FREE_STRING_LIST char **none = NULL;
+
+  opts.keys_from_stdin = true;
+  if (pipe (fds) == -1 || write (fds[1], "first\nsecond\n", 14) != 14 ||
+      close (fds[1]) == -1 || dup2 (fds[0], STDIN_FILENO) == -1) {
+    ok (false, "a pipe on stdin");
+    return;
+  }
+  a = gk_keys_for_device (&opts, "/dev/sda2", "uuid-a");
+  again = gk_keys_for_device (&opts, "/dev/sdc2", "uuid-a");
+  b = gk_keys_for_device (&opts, "/dev/sdb1", "uuid-b");
+  ok (a[0] && STREQ (a[0], "first") && a[1] == NULL,
+      "the first volume gets the first line");
+  ok (again[0] && STREQ (again[0], "first") && again[1] == NULL,
+      "the same volume under another name is not asked again");
+  ok (b[0] && STREQ (b[0], "second") && b[1] == NULL,
+      "the next volume gets the next line");
+  gk_option_key (&opts, "/dev/sdd1:key:given");
+  none = gk_keys_for_device (&opts, "/dev/sdd1", "uuid-d");
+  ok (none[0] && STREQ (none[0], "given") && none[1] == NULL,
+      "a --key for the device means nothing is read");
+  gk_options_free (&opts);
+}
+
 int
 main (void)
 {
@@ -324,6 +361,7 @@ main (void)
   test_strings ();
   test_json ();
   test_timestamp ();
+  test_keys_from_stdin ();
 
   return tap_done ();
 }
