@@ -112,38 +112,30 @@ owner_of_pv (const owned_id_list *pv_owners, const char *uuid)
   return -1;
 }
 
-/* Every LVM PV of the appliance by the UUID blkid reads from the device
- * itself, under the device names libguestfs gives (in the order the
- * disks were added: the kernel's own sdX names may differ, so LVM's
- * pv_name cannot be trusted to tell the guest), and PVs inside opened
- * LUKS devices.  This also sees cloned PVs that LVM hides (it shows
- * only one of two PVs with one UUID), and PVs are not in
- * list_filesystems.
+/* Every LVM PV of the appliance (in FSES, the filesystem probe's
+ * device and type pairs, which include PVs inside opened LUKS
+ * devices) by the UUID blkid reads from the device itself, under the
+ * device names libguestfs gives (in the order the disks were added:
+ * the kernel's own sdX names may differ, so LVM's pv_name cannot be
+ * trusted to tell the guest).  This also sees cloned PVs that LVM
+ * hides (it shows only one of two PVs with one UUID).
  */
 static void
-find_pv_owners (guestfs_h *g, struct df_guest **guests, size_t n,
-                owned_id_list *pv_owners, bool *conflict)
+find_pv_owners (guestfs_h *g, char **fses, struct df_guest **guests,
+                size_t n, owned_id_list *pv_owners, bool *conflict)
 {
-  CLEANUP_FREE_STRING_LIST char **partitions = guestfs_list_partitions (g);
-  CLEANUP_FREE_STRING_LIST char **devices = guestfs_list_devices (g);
-  CLEANUP_FREE_STRING_LIST char **dms = guestfs_list_dm_devices (g);
-  char **lists[] = { partitions, devices, dms };
+  for (size_t i = 0; fses && fses[i]; i += 2) {
+    CLEANUP_FREE char *uuid = NULL;
+    CLEANUP_FREE char *key = NULL;
 
-  for (size_t l = 0; l < sizeof lists / sizeof *lists; ++l) {
-    for (size_t i = 0; lists[l] && lists[l][i]; ++i) {
-      CLEANUP_FREE char *type = guestfs_vfs_type (g, lists[l][i]);
-      CLEANUP_FREE char *uuid = NULL;
-      CLEANUP_FREE char *key = NULL;
-
-      if (type == NULL || STRNEQ (type, "LVM2_member"))
-        continue;
-      uuid = guestfs_vfs_uuid (g, lists[l][i]);
-      if (uuid == NULL || *uuid == '\0')
-        continue;
-      key = lvm_uuid_key (uuid);
-      note_id (pv_owners, key, df_guest_of_device (lists[l][i], guests, n),
-               conflict);
-    }
+    if (STRNEQ (fses[i+1], "LVM2_member"))
+      continue;
+    uuid = guestfs_vfs_uuid (g, fses[i]);
+    if (uuid == NULL || *uuid == '\0')
+      continue;
+    key = lvm_uuid_key (uuid);
+    note_id (pv_owners, key, df_guest_of_device (fses[i], guests, n),
+             conflict);
   }
 }
 
@@ -167,7 +159,7 @@ df_find_conflicts (guestfs_h *g, char **fses, struct df_guest **guests,
       note_id (&btrfs_uuids, uuid, df_guest_of_device (fses[i], guests, n),
                conflict);
   }
-  find_pv_owners (g, guests, n, pv_owners, conflict);
+  find_pv_owners (g, fses, guests, n, pv_owners, conflict);
 
   /* A VG whose PVs belong to two guests, or two VGs with one name. */
   vgs = guestfs_vgs_full (g);
@@ -209,4 +201,32 @@ df_guest_of_lv (guestfs_h *g, const char *lv, const owned_id_list *pv_owners)
   members = guestfs_vgpvuuids (g, vg);
   guestfs_pop_error_handler (g);
   return members && members[0] ? owner_of_pv (pv_owners, members[0]) : -1;
+}
+
+ssize_t
+df_guest_of_md (guestfs_h *g, const char *md, struct df_guest **guests,
+                size_t n)
+{
+  struct guestfs_mdstat_list *members;
+  ssize_t owner = -1;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  members = guestfs_md_stat (g, md);
+  guestfs_pop_error_handler (g);
+  if (members == NULL)
+    return -1;
+  for (size_t i = 0; i < members->len; ++i) {
+    const char *member = members->val[i].mdstat_device;
+    CLEANUP_FREE char *dev = STRPREFIX (member, "/dev/") ? xstrdup (member)
+      : xasprintf ("/dev/%s", member);
+    ssize_t o = df_guest_of_device (dev, guests, n);
+
+    if (o < 0 || (i > 0 && o != owner)) {
+      owner = -1;
+      break;
+    }
+    owner = o;
+  }
+  guestfs_free_mdstat_list (members);
+  return owner;
 }

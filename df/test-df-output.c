@@ -462,6 +462,41 @@ test_devices (void)
   rename_is ("/dev/sda1", 2, "/dev/sda1");
 }
 
+static int
+compare_names (const void *a, const void *b)
+{
+  return df_compare_list_order (*(const char *const *) a,
+                                *(const char *const *) b);
+}
+
+static void
+test_list_order (void)
+{
+  /* list_filesystems's order, shuffled. */
+  const char *expected[] = {
+    "/dev/sdb", "/dev/sdaa", "/dev/sda1", "/dev/sda2", "/dev/sda10",
+    "/dev/sdb1", "/dev/sdz3", "/dev/sdaa1", "/dev/md0", "/dev/md2",
+    "/dev/md10", "/dev/sdx/lv", "/dev/vg/home", "/dev/vg/root",
+    "/dev/mapper/cryptsda10", "/dev/mapper/cryptsda2", NULL
+  };
+  const size_t order[] = { 9, 15, 2, 13, 0, 7, 4, 11, 1, 14, 3, 6, 10, 5,
+                           12, 8 };
+  const char *shuffled[16];
+  bool sorted = true;
+
+  for (size_t i = 0; i < 16; ++i)
+    shuffled[i] = expected[order[i]];
+  qsort (shuffled, 16, sizeof shuffled[0], compare_names);
+  for (size_t i = 0; i < 16; ++i)
+    if (strcmp (shuffled[i], expected[i]) != 0) {
+      printf ("#   %zu: %s, expected %s\n", i, shuffled[i], expected[i]);
+      sorted = false;
+    }
+  ok (sorted, "devices sort in list_filesystems's order");
+  ok (df_compare_list_order ("/dev/sda1", "/dev/sda1") == 0,
+      "a device is equal to itself");
+}
+
 int
 main (void)
 {
@@ -472,6 +507,7 @@ main (void)
   test_csv_fields ();
   test_json ();
   test_devices ();
+  test_list_order ();
 
   return tap_done ();
 }

@@ -43,3 +43,13 @@ gk_cleanup_free_lvm_vg_list (void *ptr)
     guestfs_free_lvm_vg_list (l);
 }
 
+
+void
+gk_cleanup_free_btrfssubvolume_list (void *ptr)
+{
+  struct guestfs_btrfssubvolume_list *l =
+    *(struct guestfs_btrfssubvolume_list **) ptr;
+
+  if (l)
+    guestfs_free_btrfssubvolume_list (l);
+}

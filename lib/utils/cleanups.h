@@ -35,6 +35,8 @@ extern void gk_cleanup_fclose (void *ptr);
   __attribute__ ((cleanup (gk_cleanup_free_lvm_pv_list)))
 #define CLEANUP_FREE_LVM_VG_LIST \
   __attribute__ ((cleanup (gk_cleanup_free_lvm_vg_list)))
+#define CLEANUP_FREE_BTRFSSUBVOLUME_LIST \
+  __attribute__ ((cleanup (gk_cleanup_free_btrfssubvolume_list)))
 #define CLEANUP_XMLFREEDOC \
   __attribute__ ((cleanup (gk_cleanup_xmlFreeDoc)))
 #define CLEANUP_XMLXPATHFREECONTEXT \
@@ -48,6 +50,7 @@ extern void gk_cleanup_guestfs_close (void *ptr);
 extern void gk_cleanup_free_statvfs (void *ptr);
 extern void gk_cleanup_free_lvm_pv_list (void *ptr);
 extern void gk_cleanup_free_lvm_vg_list (void *ptr);
+extern void gk_cleanup_free_btrfssubvolume_list (void *ptr);
 extern void gk_cleanup_xmlFreeDoc (void *ptr);
 extern void gk_cleanup_xmlXPathFreeContext (void *ptr);
 extern void gk_cleanup_xmlXPathFreeObject (void *ptr);
