@@ -163,17 +163,25 @@ read_boot_id (void)
   return xstrdup (buf);
 }
 
-/* The cache key: the probe, the boot, the qemu binary and its mtime. */
+/* The cache key: the probe, the boot, the qemu binary and its mtime.
+ * The part before the mtime names the binary: one answer per binary is
+ * kept, so a run with another hypervisor (the test suite's
+ * LIBGUESTFS_HV=/bin/false, a second qemu) does not throw away the
+ * answer for the usual one, which would cost the next launch a probe.
+ */
 static char *
-cache_key (const char *qemu)
+cache_key (const char *qemu, size_t *binary_len)
 {
   CLEANUP_FREE char *boot_id = read_boot_id ();
   struct stat st;
+  char *key;
 
   if (stat (qemu, &st) == -1)
     st.st_mtime = 0;
-  return xasprintf ("v%s %s %s %lld", PROBE_VERSION, boot_id, qemu,
-                    (long long) st.st_mtime);
+  key = xasprintf ("v%s %s %s %lld", PROBE_VERSION, boot_id, qemu,
+                   (long long) st.st_mtime);
+  *binary_len = strrchr (key, ' ') - key + 1;
+  return key;
 }
 
 static char *
@@ -184,6 +192,7 @@ cache_path (void)
                     (long) geteuid ());
 }
 
+/* The cached answer for KEY: 1 works, 0 broken, -1 not cached. */
 static int
 read_cache (const char *key)
 {
@@ -191,17 +200,69 @@ read_cache (const char *key)
   CLEANUP_FREE char *contents = gk_cache_file_read (path);
   size_t keylen = strlen (key);
 
-  if (contents && STREQLEN (contents, key, keylen) && contents[keylen] == ' ')
-    return contents[keylen+1] == '1';
+  for (const char *line = contents; line && *line; ) {
+    const char *end = strchrnul (line, '\n');
+
+    if ((size_t) (end - line) == keylen + 2 && STREQLEN (line, key, keylen)
+        && line[keylen] == ' ')
+      return line[keylen+1] == '1';
+    line = *end ? end + 1 : end;
+  }
   return -1;
 }
 
+/* Is the binary named from START to the space before the mtime (the
+ * last word of a line ending at END) still there?  Answers for
+ * binaries that are gone (a test's fake hypervisor) are dropped.
+ */
+static bool
+binary_exists (const char *start, const char *end)
+{
+  const char *last_space = end;
+  CLEANUP_FREE char *binary = NULL;
+
+  /* "BINARY MTIME WORKS": two words after the binary. */
+  for (int words = 0; words < 2 && last_space > start; ) {
+    last_space--;
+    if (*last_space == ' ')
+      words++;
+  }
+  if (last_space <= start)
+    return false;
+  binary = xstrndup (start, last_space - start);
+  return access (binary, X_OK) == 0;
+}
+
+/* Only a few binaries are ever probed; more lines than this are old. */
+#define MAX_CACHED_BINARIES 8
+
 static void
-write_cache (const char *key, bool works)
+write_cache (const char *key, size_t binary_len, bool works)
 {
   CLEANUP_FREE char *path = cache_path ();
+  CLEANUP_FREE char *old = gk_cache_file_read (path);
   CLEANUP_FREE char *contents = xasprintf ("%s %d\n", key, works ? 1 : 0);
+  size_t kept = 1;
 
+  /* The answers for other binaries of this boot and probe version. */
+  for (const char *line = old; line && *line; ) {
+    const char *end = strchrnul (line, '\n');
+    size_t len = end - line;
+    const char *boot = strchr (key, ' ') + 1;
+    size_t same_boot = strchr (boot, ' ') - key + 1;
+
+    if (kept < MAX_CACHED_BINARIES && len > same_boot &&
+        STREQLEN (line, key, same_boot) &&
+        !(len > binary_len && STREQLEN (line, key, binary_len)) &&
+        binary_exists (line + same_boot, end)) {
+      char *more = xasprintf ("%s%.*s\n", contents, (int) len, line);
+
+      free (contents);
+      contents = more;
+      kept++;
+    }
+    line = *end ? end + 1 : end;
+  }
   gk_cache_file_write (path, contents);  /* atomic for concurrent probes */
 }
 
@@ -209,17 +270,18 @@ enum gk_kvm_state
 gk_kvm_state (const char *qemu)
 {
   CLEANUP_FREE char *key = NULL;
+  size_t binary_len;
   int cached;
   bool works;
 
   if (access ("/dev/kvm", R_OK | W_OK) == -1)
     return GK_KVM_ABSENT;
-  key = cache_key (qemu);
+  key = cache_key (qemu, &binary_len);
   cached = read_cache (key);
   if (cached >= 0)
     return cached ? GK_KVM_WORKS : GK_KVM_BROKEN;
   works = run_probe (qemu);
-  write_cache (key, works);
+  write_cache (key, binary_len, works);
   gk_debug ("KVM probe of %s: %s", qemu, works ? "works" : "broken");
   return works ? GK_KVM_WORKS : GK_KVM_BROKEN;
 }
