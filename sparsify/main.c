@@ -222,19 +222,10 @@ static void
 domain_disks (struct gk_options *opts, struct gk_domain *dom,
               string_vector *disks, string_vector *formats)
 {
-  CLEANUP_FREE char *errmsg = NULL;
-
   if (opts->drives.len > 1)
     gk_error ("-d option given more than once");
-  if (gk_libvirt_get_domain (opts->libvirt_uri, opts->drives.ptr[0].arg,
-                             true, dom, &errmsg) == -1)
-    gk_error ("%s", errmsg);
-  if (dom->active)
-    gk_error ("domain ‘%s’ is running: shut it down first "
-              "(virsh shutdown %s), then run %s again",
-              dom->name, dom->name, gk_program_name);
-  if (dom->disks.len == 0)
-    gk_error ("domain ‘%s’ has no disks", dom->name);
+  gk_libvirt_get_shutoff_domain (opts->libvirt_uri, opts->drives.ptr[0].arg,
+                                 dom);
   for (size_t i = 0; i < dom->disks.len; ++i) {
     const struct gk_domain_disk *disk = &dom->disks.ptr[i];
 

@@ -271,19 +271,10 @@ print_facts (void)
 static void
 get_domain (struct gk_options *opts, struct gk_domain *dom)
 {
-  CLEANUP_FREE char *errmsg = NULL;
-
   if (opts->drives.len > 1)
     gk_error ("-d option given more than once");
-  if (gk_libvirt_get_domain (opts->libvirt_uri, opts->drives.ptr[0].arg,
-                             true, dom, &errmsg) == -1)
-    gk_error ("%s", errmsg);
-  if (dom->active)
-    gk_error ("domain ‘%s’ is running: shut it down first "
-              "(virsh shutdown %s), then run %s again",
-              dom->name, dom->name, gk_program_name);
-  if (dom->disks.len == 0)
-    gk_error ("domain ‘%s’ has no disks", dom->name);
+  gk_libvirt_get_shutoff_domain (opts->libvirt_uri, opts->drives.ptr[0].arg,
+                                 dom);
 }
 
 /* One disk: itself, or with --dry-run a throwaway qcow2 overlay of it

@@ -23,6 +23,7 @@
 #include "libvirt/domains.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
+#include "utils/messages.h"
 #include "utils/string-list.h"
 #include "utils/vector.h"
 
@@ -320,4 +321,20 @@ gk_libvirt_get_domain (const char *uri, const char *name_or_uuid,
     r = -1;
   }
   return r == 1 ? 0 : -1;
+}
+
+void
+gk_libvirt_get_shutoff_domain (const char *uri, const char *name_or_uuid,
+                               struct gk_domain *dom)
+{
+  CLEANUP_FREE char *errmsg = NULL;
+
+  if (gk_libvirt_get_domain (uri, name_or_uuid, true, dom, &errmsg) == -1)
+    gk_error ("%s", errmsg);
+  if (dom->active)
+    gk_error ("domain ‘%s’ is running: shut it down first "
+              "(virsh shutdown %s), then run %s again",
+              dom->name, dom->name, gk_program_name);
+  if (dom->disks.len == 0)
+    gk_error ("domain ‘%s’ has no disks", dom->name);
 }

@@ -23,4 +23,13 @@ extern int gk_libvirt_get_domain (const char *uri, const char *name_or_uuid,
                                   bool read_only, struct gk_domain *dom,
                                   char **errmsg);
 
+/* The domain a tool is about to write to (-d of virt-sparsify,
+ * virt-sysprep): exits with one error line if it cannot be found, is
+ * running (writing, or even reading, the disk of a running guest gives
+ * garbage) or has no disks.
+ */
+extern void gk_libvirt_get_shutoff_domain (const char *uri,
+                                           const char *name_or_uuid,
+                                           struct gk_domain *dom);
+
 #endif /* GUESTKIT_LIBVIRT_DOMAINS_H */
