@@ -99,6 +99,62 @@ bench_median ()
   bench_median_of "${times[@]}"
 }
 
+# bench_timed RUNS PREP CMD...: run PREP (untimed: a fresh copy of an
+# image the command changes, a new output disk) then CMD, RUNS times,
+# CMD's output to the log; print the median wall-clock seconds, or FAIL
+# (and return 1) if PREP or any run fails.
+bench_timed ()
+{
+  local runs="$1" prep="$2" i t0 t1 times=() out err
+  shift 2
+  out="$(mktemp "${TMPDIR:-/tmp}/bench-out.XXXXXX")"
+  err="$(mktemp "${TMPDIR:-/tmp}/bench-err.XXXXXX")"
+  for ((i = 1; i <= runs; i++)); do
+    if ! $prep >>"$bench_log" 2>&1; then
+      bench_note "preparing failed: $prep"
+      rm -f "$out" "$err"
+      echo FAIL
+      return 1
+    fi
+    echo "### run $i: $*" >>"$bench_log"
+    t0="$(bench_now)"
+    if ! "$@" >"$out" 2>"$err" </dev/null; then
+      cat "$out" "$err" >>"$bench_log"
+      bench_note "failed (run $i): $*"
+      tail -n 5 "$err" | sed 's/^/    /' >&2
+      rm -f "$out" "$err"
+      echo FAIL
+      return 1
+    fi
+    t1="$(bench_now)"
+    cat "$out" "$err" >>"$bench_log"
+    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
+    echo "### run $i took ${times[-1]} s" >>"$bench_log"
+  done
+  rm -f "$out" "$err"
+  bench_median_of "${times[@]}"
+}
+
+# bench_div A B: A/B to two decimals (a ratio of times), "-" if either
+# is missing or failed.
+bench_div ()
+{
+  case "$1$2" in
+    *[!0-9.]*|"") echo "-"; return ;;
+  esac
+  awk -v a="$1" -v b="$2" \
+    'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "-" }'
+}
+
+# bench_sum A B: A+B, "-" if either is missing or failed.
+bench_sum ()
+{
+  case "$1$2" in
+    *[!0-9.]*|"") echo "-"; return ;;
+  esac
+  awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a + b }'
+}
+
 # bench_ratio OURS UPSTREAM: how many times faster we are (upstream/ours).
 bench_ratio ()
 {
