@@ -130,19 +130,38 @@ static const struct {
     "trees into a guest directory" },
   { "copy-out", "copy-out guestpath... hostdir", "copy guest files or "
     "trees into a host directory" },
+  { "delete-event", "delete-event name", "remove the event handlers "
+    "called name" },
+  { "display", "display filename", "show a guest image file with "
+    "$GUESTFISH_DISPLAY_IMAGE (default: display)" },
   { "echo", "echo [words...]", "print the words" },
+  { "edit", "edit filename", "edit a guest file with $EDITOR (default: "
+    "vi); it is written back only if changed" },
+  { "emacs", "emacs filename", "edit a guest file with emacs" },
+  { "event", "event name eventset script", "run a host shell script on "
+    "the libguestfs events of eventset (close,trace,... or *); $EVENT "
+    "names the event, $1... are its details" },
   { "exit", "exit", "leave guestfish" },
   { "glob", "glob command args...", "run command once per match of the "
     "guest path patterns in args" },
   { "help", "help [command|--list]", "help on a command, or the list of "
     "commands" },
+  { "hexedit", "hexedit filename|device [max | start max]", "edit bytes "
+    "of a guest file or device with $HEXEDITOR (default: hexedit); the "
+    "changed bytes are written back" },
   { "launch", "launch", "start the appliance (also: run)" },
   { "lcd", "lcd directory", "change the host's current directory" },
+  { "less", "less filename", "view a guest file with less" },
+  { "list-events", "list-events", "the event handlers" },
   { "man", "man", "the guestfish manual" },
   { "manual", "manual", "the same as man" },
+  { "more", "more filename", "view a guest file with $PAGER (default: "
+    "more)" },
   { "not", "not command args...", "run command, succeed if it fails" },
   { "q", "q", "leave guestfish" },
   { "quit", "quit", "leave guestfish" },
+  { "reopen", "reopen", "close the handle and open a new, empty one with "
+    "the same settings" },
   { "run", "run", "start the appliance (also: launch)" },
   { "setenv", "setenv name value", "set a host environment variable" },
   { "sparse", "sparse filename size", "create a sparse disk of SIZE and "
@@ -151,14 +170,9 @@ static const struct {
   { "time", "time command args...", "run command and print how long it "
     "took" },
   { "unsetenv", "unsetenv name", "remove a host environment variable" },
+  { "vi", "vi filename", "edit a guest file with vi" },
 };
 #define NR_BUILTINS (sizeof builtins / sizeof builtins[0])
-
-/* Upstream's own commands that are not here yet: rejected by name. */
-static const char *const not_yet[] = {
-  "delete-event", "display", "edit", "emacs",
-  "event", "hexedit", "less", "list-events", "more", "reopen", "vi", NULL
-};
 
 const char *const *
 fish_builtin_names (void)
@@ -234,8 +248,8 @@ fish_help (const char *name)
 
 /* ---- the other builtins ---- */
 
-static int
-check_argc (char *const *words, size_t min, size_t max)
+int
+fish_check_argc (char *const *words, size_t min, size_t max)
 {
   size_t n = gk_count_strings (words) - 1;
 
@@ -262,7 +276,7 @@ builtin_echo (char *const *words)
 static int
 builtin_lcd (char *const *words)
 {
-  if (check_argc (words, 1, 1) == -1)
+  if (fish_check_argc (words, 1, 1) == -1)
     return -1;
   if (chdir (words[1]) == -1) {
     fish_error ("lcd: %s: %s", words[1], strerror (errno));
@@ -313,7 +327,7 @@ builtin_glob (char *const *words)
   string_vector cur = empty_vector;
   int r;
 
-  if (check_argc (words, 1, SIZE_MAX) == -1)
+  if (fish_check_argc (words, 1, SIZE_MAX) == -1)
     return -1;
   string_vector_append (&cur, words[1]);
   r = glob_run (words, 2, &cur);
@@ -327,7 +341,7 @@ builtin_time (char *const *words)
   struct timeval start, end;
   int r;
 
-  if (check_argc (words, 1, SIZE_MAX) == -1)
+  if (fish_check_argc (words, 1, SIZE_MAX) == -1)
     return -1;
   gettimeofday (&start, NULL);
   r = fish_execute_words (&words[1], NULL);
@@ -344,7 +358,7 @@ builtin_time (char *const *words)
 static int
 builtin_not (char *const *words)
 {
-  if (check_argc (words, 1, SIZE_MAX) == -1)
+  if (fish_check_argc (words, 1, SIZE_MAX) == -1)
     return -1;
   if (fish_execute_words (&words[1], NULL) == 0) {
     fish_error ("not: %s succeeded", words[1]);
@@ -367,7 +381,7 @@ builtin_alloc (char *const *words, bool sparse)
   char *errmsg = NULL;
   int64_t size;
 
-  if (check_argc (words, 2, 2) == -1)
+  if (fish_check_argc (words, 2, 2) == -1)
     return -1;
   if (fish_parse_int64 (words[2], &size, &errmsg) == -1 || size <= 0) {
     fish_error ("%s: size: %s", words[0],
@@ -406,9 +420,9 @@ fish_run_builtin (char *const *words)
   const char *name = words[0];
 
   if (STREQ (name, "help") || STREQ (name, "-h"))
-    return check_argc (words, 0, 1) == -1 ? -1 : fish_help (words[1]);
+    return fish_check_argc (words, 0, 1) == -1 ? -1 : fish_help (words[1]);
   if (STREQ (name, "quit") || STREQ (name, "exit") || STREQ (name, "q")) {
-    if (check_argc (words, 0, 0) == -1)
+    if (fish_check_argc (words, 0, 0) == -1)
       return -1;
     fish.exit_requested = true;
     return 0;
@@ -428,36 +442,47 @@ fish_run_builtin (char *const *words)
   if (STREQ (name, "not"))
     return builtin_not (words);
   if (STREQ (name, "run") || STREQ (name, "launch"))
-    return check_argc (words, 0, 0) == -1 ? -1 : fish_launch ();
+    return fish_check_argc (words, 0, 0) == -1 ? -1 : fish_launch ();
   if (STREQ (name, "sparse"))
     return builtin_alloc (words, true);
   if (STREQ (name, "alloc") || STREQ (name, "allocate"))
     return builtin_alloc (words, false);
   if (STREQ (name, "supported"))
-    return check_argc (words, 0, 0) == -1 ? -1 : builtin_supported ();
+    return fish_check_argc (words, 0, 0) == -1 ? -1 : builtin_supported ();
   if (STREQ (name, "setenv")) {
-    if (check_argc (words, 2, 2) == -1)
+    if (fish_check_argc (words, 2, 2) == -1)
       return -1;
     return setenv (words[1], words[2], 1) == 0 ? 0 : -1;
   }
   if (STREQ (name, "unsetenv")) {
-    if (check_argc (words, 1, 1) == -1)
+    if (fish_check_argc (words, 1, 1) == -1)
       return -1;
     return unsetenv (words[1]) == 0 ? 0 : -1;
   }
   if (STREQ (name, "man") || STREQ (name, "manual")) {
     int status;
 
-    if (check_argc (words, 0, 0) == -1)
+    if (fish_check_argc (words, 0, 0) == -1)
       return -1;
     fflush (stdout);
     status = system ("man 1 guestfish");
     return status == 0 ? 0 : -1;
   }
-  for (size_t i = 0; not_yet[i]; ++i)
-    if (STREQ (name, not_yet[i])) {
-      fish_error ("%s is not supported yet", name);
-      return -1;
-    }
+  if (STREQ (name, "edit") || STREQ (name, "vi") || STREQ (name, "emacs"))
+    return fish_edit (words);
+  if (STREQ (name, "more") || STREQ (name, "less"))
+    return fish_more (words);
+  if (STREQ (name, "display"))
+    return fish_display (words);
+  if (STREQ (name, "hexedit"))
+    return fish_hexedit (words);
+  if (STREQ (name, "event"))
+    return fish_event (words);
+  if (STREQ (name, "delete-event"))
+    return fish_delete_event (words);
+  if (STREQ (name, "list-events"))
+    return fish_list_events (words);
+  if (STREQ (name, "reopen"))
+    return fish_reopen (words);
   return 1;
 }

@@ -13,6 +13,12 @@
  *               (cmds.h); args.c converts the words, print.c prints
  *   filein.c    FileIn arguments: "-" and -<<END here-documents
  *   copy.c      copy-in, copy-out (a host tar on a pipe)
+ *   editors.c   edit, more, display, hexedit: a guest file handed to a
+ *               host program through a temporary file
+ *   events.c    event, delete-event, list-events: shell scripts run on
+ *               libguestfs events
+ *   reopen.c    reopen: a new handle with the old one's settings
+ *   json-print.c  --json: results as JSON values
  *   mounts.c    -i and -m
  *   interactive.c  readline, completion, history, the prompt
  */
@@ -20,6 +26,7 @@
 #define GUESTKIT_FISH_FISH_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <guestfs.h>
 
 #include "options/options.h"
@@ -32,7 +39,8 @@ struct fish_state {
   bool interactive;              /* reading a terminal, errors not fatal */
   bool interactive_startup;      /* will be: -i says what it mounted */
   bool pipe_error;               /* --pipe-error */
-  bool progress_bars;
+  bool progress_bars;            /* attached to the handle */
+  bool json;                     /* --json */
   bool no_dest_paths;
   const char *script;            /* -f FILE, for "FILE:LINE: " */
   long lineno;                   /* line of the script being run */
@@ -62,6 +70,12 @@ extern int fish_run_action (const struct fish_cmd *cmd, char *const *words);
 extern int fish_print_result (const struct fish_cmd *cmd,
                               union fish_result *r, size_t size);
 
+/* json-print.c: the same as fish_print_result, as one JSON value on a
+ * line (--json).
+ */
+extern int fish_print_json (const struct fish_cmd *cmd,
+                            union fish_result *r, size_t size);
+
 /* filein.c: the file a FileIn word names: "-" is stdin, "-<<END" the
  * lines that follow (from the script or the terminal) up to END, in a
  * temporary file removed by fish_file_in_done.  NULL with *ERRMSG.
@@ -75,10 +89,38 @@ extern void fish_file_in_done (void);
 extern int fish_copy_in (char *const *args);
 extern int fish_copy_out (char *const *args);
 
+/* editors.c: edit (vi, emacs), more (less), display, hexedit; WORDS
+ * starts with the command's name.  0 or -1.
+ */
+extern int fish_edit (char *const *words);
+extern int fish_more (char *const *words);
+extern int fish_display (char *const *words);
+extern int fish_hexedit (char *const *words);
+
+/* events.c: event NAME EVENTS SCRIPT, delete-event NAME, list-events.
+ * The handlers belong to guestfish, not to one handle: reopen moves
+ * them to the new handle with fish_events_attach.  fish_events_free
+ * once the last handle is closed.
+ */
+extern int fish_event (char *const *words);
+extern int fish_delete_event (char *const *words);
+extern int fish_list_events (char *const *words);
+extern void fish_events_attach (guestfs_h *g);
+extern void fish_events_free (void);
+
+/* reopen.c: close the handle and make a new, empty one with the same
+ * settings.  0 or -1.
+ */
+extern int fish_reopen (char *const *words);
+
 /* builtins.c: run WORDS[0] if it is one of guestfish's own commands.
  * Returns 0 or -1 (error printed), or 1 if it is not one.
  */
 extern int fish_run_builtin (char *const *words);
+/* 0 if WORDS (the name, then its arguments) has MIN to MAX arguments,
+ * else -1 after an error.
+ */
+extern int fish_check_argc (char *const *words, size_t min, size_t max);
 /* help (NAME NULL), help --list, help NAME.  Returns 0 or -1. */
 extern int fish_help (const char *name);
 /* The action an alias stands for ("run" is "launch"), or NULL. */

@@ -35,6 +35,7 @@
 /* guestfish's own long options; the shared ones are GK_OPT_*. */
 enum {
   CSH_OPTION = GK_OPT_TOOL_FIRST,
+  JSON_OPTION,
   LISTEN_OPTION,
   LIVE_OPTION,
   NETWORK_OPTION,
@@ -58,6 +59,7 @@ static const struct option long_options[] = {
   { "csh",              no_argument,       NULL, CSH_OPTION },
   { "file",             required_argument, NULL, 'f' },
   { "inspector",        no_argument,       NULL, 'i' },
+  { "json",             no_argument,       NULL, JSON_OPTION },
   { "listen",           no_argument,       NULL, LISTEN_OPTION },
   { "live",             no_argument,       NULL, LIVE_OPTION },
   { "mount",            required_argument, NULL, 'm' },
@@ -108,6 +110,7 @@ usage (int status)
           "  -h|--cmd-help [cmd]  List the commands, or help on one\n"
           "  --help               Display brief help\n"
           "  -i|--inspector       Inspect and mount the guest's disks\n"
+          "  --json               Print each command's result as JSON\n"
           "  --key selector       Specify a LUKS key\n"
           "  --keys-from-stdin    Read passphrases from stdin\n"
           "  -m|--mount dev[:mnt[:opts[:fstype]]]  Mount dev on mnt\n"
@@ -186,6 +189,7 @@ parse_options (int argc, char *argv[], struct settings *s)
     case 'r': fish.read_only = true; break;
     case 'w': fish.read_only = false; break;
     case CSH_OPTION: not_yet ("--csh");
+    case JSON_OPTION: fish.json = true; break;
     case LISTEN_OPTION: not_yet ("--listen");
     case LIVE_OPTION:
       gk_error ("--live is not supported (libguestfs removed it in 1.48)");
@@ -208,7 +212,7 @@ parse_options (int argc, char *argv[], struct settings *s)
     static const char *const facts[] = {
       "guestfish", "inspector", "mount", "ro", "rw", "file", "pipe-error",
       "keys-from-stdin", "key", "blocksize", "network", "no-sync",
-      "help-list", "new", NULL
+      "help-list", "new", "json", NULL
     };
     for (size_t i = 0; facts[i]; ++i)
       gk_machine_readable_printf ("%s\n", facts[i]);
@@ -359,8 +363,10 @@ main (int argc, char *argv[])
   if (s.network)
     guestfs_set_network (fish.g, 1);
   if (s.progress_bars == 1 ||
-      (s.progress_bars == -1 && fish.interactive_startup))
+      (s.progress_bars == -1 && fish.interactive_startup)) {
     gk_progress_attach (fish.g);
+    fish.progress_bars = true;
+  }
   nr_drives = add_disks ();
   for (size_t i = 0; i < s.nr_preps; ++i)
     if (fish_prep_create (&s.preps[i]) == -1)
@@ -396,6 +402,7 @@ main (int argc, char *argv[])
   if (guestfs_shutdown (fish.g) == -1)
     ret = -1;
   guestfs_close (fish.g);
+  fish_events_free ();
   free (s.mps.ptr);
   for (size_t i = 0; i < s.nr_preps; ++i)
     fish_prep_free (&s.preps[i]);

@@ -114,6 +114,8 @@ int
 fish_print_result (const struct fish_cmd *cmd, union fish_result *r,
                    size_t size)
 {
+  if (fish.json)
+    return fish_print_json (cmd, r, size);
   switch (cmd->ret) {
   case FISH_RET_ERR:
     return r->i == -1 ? -1 : 0;
