@@ -17,14 +17,17 @@ fish="$top_builddir/fish/guestfish"
 [ "$(gf "$fish" --no-dest)" = --no-dest-paths ]
 [ "$(gf "$fish" --keys-from)" = --keys-from-stdin ]
 gf "$fish" - | grep -qx -- -i
+[ "$(gf "$fish" --js)" = --json ]
 
 # Command names, first after the options and after ":".
 gf "$fish" --ro -a disk.img list-fi | grep -qx list-filesystems
 gf "$fish" add-drive-r | grep -qx add-drive-ro
+gf "$fish" --json --ro -a disk.img statv | grep -qx statvfs
 [ "$(gf "$fish" -a disk.img run : mount-lo)" = "$(printf 'mount-local\nmount-local-run\nmount-loop')" ]
 # Guestfish's own commands and aliases are there too.
 gf "$fish" gl | grep -qx glob
 gf "$fish" run : qui | grep -qx quit
+gf "$fish" run : hexe | grep -qx hexedit
 # Not a command word: files.
 touch "$tmpdir/disk.img"
 [ "$(gf "$fish" -a "$tmpdir/disk.img" run : add "$tmpdir/dis")" = \

@@ -258,6 +258,9 @@ fish_check_argc (char *const *words, size_t min, size_t max)
   if (min == max)
     fish_error ("%s: %zu argument%s expected, %zu given", words[0], min,
                 min == 1 ? "" : "s", n);
+  else if (max != SIZE_MAX)
+    fish_error ("%s: %zu to %zu arguments expected, %zu given", words[0],
+                min, max, n);
   else
     fish_error ("%s: at least %zu argument%s expected, %zu given",
                 words[0], min, min == 1 ? "" : "s", n);
