@@ -397,12 +397,14 @@ write_range (const char *path, bool device, int fd, int64_t base,
   return 0;
 }
 
-/* Write back the bytes of NEW that differ from ORIG: runs of changes
- * less than a block apart are written together.
+/* Write back the bytes of EDITED that differ from ORIG: runs of
+ * changes less than a block apart are written together.  Bytes added
+ * at the end are written only where MAY_GROW (the range ends at the end
+ * of a file): elsewhere they would land on bytes the user never saw.
  */
 static int
 write_changes (const char *path, bool device, int64_t start,
-               const char *orig, const char *edited)
+               const char *orig, const char *edited, bool may_grow)
 {
   CLEANUP_CLOSE int fo = open (orig, O_RDONLY | O_CLOEXEC);
   CLEANUP_CLOSE int fn = open (edited, O_RDONLY | O_CLOEXEC);
@@ -414,6 +416,12 @@ write_changes (const char *path, bool device, int64_t start,
   if (fo == -1 || fn == -1 || fstat (fo, &so) == -1 ||
       fstat (fn, &sn) == -1) {
     fish_error ("hexedit: %s", strerror (errno));
+    return -1;
+  }
+  if (sn.st_size > so.st_size && !may_grow) {
+    fish_error ("hexedit: the edited copy is longer than the range "
+                "(%" PRIi64 " bytes from %" PRIi64 "): nothing was written "
+                "back", (int64_t) so.st_size, start);
     return -1;
   }
   if (sn.st_size < so.st_size)
@@ -518,5 +526,6 @@ fish_hexedit (char *const *words)
   r = files_differ (orig.path, work.path);
   if (r <= 0)
     return r;
-  return write_changes (path, device, start, orig.path, work.path);
+  return write_changes (path, device, start, orig.path, work.path,
+                        !device && start + max == size);
 }

@@ -93,6 +93,8 @@ prog emacs '[ "$1" = -nw ] && echo emacs >> "$2"'
 prog less 'echo less:; cat "$1"'
 prog show "cp \"\$1\" '$t/displayed'"
 prog hex-z 'printf Z | dd of="$1" bs=1 seek=2 conv=notrunc status=none'
+prog hex-grow 'printf G | dd of="$1" bs=1 conv=notrunc status=none
+echo more >> "$1"'
 cat > "$t/script2" <<EOF
 event started launch_done 'echo "\$EVENT" >> $t/events'
 run
@@ -123,6 +125,8 @@ setenv HEXEDITOR $t/bin/hex-z
 hexedit /data/e.txt
 pread /data/e.txt 4 0
 hexedit /dev/sda 0x80000 16
+setenv HEXEDITOR $t/bin/hex-grow
+-hexedit /dev/sda 0x80000 16
 pread-device /dev/sda 4 0x80000
 get-umask
 filesize /data/e.txt
@@ -164,11 +168,14 @@ assert_eq "more" "$(printf 'bbnana\nvi\nemacs')" "$(cat "$t/more.out")"
 assert_eq "less" "$(printf 'less:\nbbnana\nvi\nemacs')" \
   "$(cat "$t/less.out")"
 assert_eq "display" "$(line 6 v)" "$(sha256_of "$t/displayed")"
-# hexedit: one byte changed in a file and on the disk.
+# hexedit: one byte changed in a file and on the disk; bytes added
+# past a device range are refused, and nothing of that edit written.
 assert_eq "hexedit of a file" '"bbZa"' "$(line 7)"
 assert_eq "hexedit of a device" '"\u0000\u0000Z\u0000"' "$(line 8)"
+grep -q 'hexedit: the edited copy is longer than the range (16 bytes from 524288): nothing was written back' \
+  "$t/err2"
 # Every temporary file handed to a program is gone.
-assert_eq "programs run" 9 "$(wc -l < "$t/tmpfiles")"
+assert_eq "programs run" 10 "$(wc -l < "$t/tmpfiles")"
 while read -r f; do [ ! -e "$f" ]; done < "$t/tmpfiles"
 # The types: int (the umask, octal in text, a number here), int64,
 # bool, string list, struct list, hashtable, struct, and a buffer of
