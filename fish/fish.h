@@ -21,6 +21,8 @@
  *   json-print.c  --json: results as JSON values
  *   mounts.c    -i and -m
  *   interactive.c  readline, completion, history, the prompt
+ *   remote.c    --listen (a background server) and --remote; the
+ *               bytes on its socket in remote-proto.c
  */
 #ifndef GUESTKIT_FISH_FISH_H
 #define GUESTKIT_FISH_FISH_H

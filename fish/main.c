@@ -31,6 +31,7 @@
 #include "mounts.h"
 #include "parse.h"
 #include "prep.h"
+#include "remote.h"
 
 /* guestfish's own long options; the shared ones are GK_OPT_*. */
 enum {
@@ -80,6 +81,8 @@ static const struct option long_options[] = {
 
 struct settings {
   bool inspector, no_sync, network;
+  bool listen, csh, remote;     /* --listen, --csh, --remote[=PID] */
+  const char *remote_pid;       /* the =PID, or NULL: $GUESTFISH_PID */
   int progress_bars;            /* -1: on a terminal without commands */
   const char *file;             /* -f */
   string_vector mps;            /* -m */
@@ -102,6 +105,7 @@ usage (int status)
           "  -a|--add image       Add image (a file or a URI)\n"
           "  --blocksize[=512|4096]  Set sector size of the disk for -a\n"
           "  -c|--connect uri     Specify libvirt URI for -d option\n"
+          "  --csh                With --listen, print a csh command\n"
           "  -d|--domain guest    Add disks from libvirt guest\n"
           "  -D                   The same as --no-dest-paths\n"
           "  --echo-keys          Don't turn off echo for passphrases\n"
@@ -113,6 +117,7 @@ usage (int status)
           "  --json               Print each command's result as JSON\n"
           "  --key selector       Specify a LUKS key\n"
           "  --keys-from-stdin    Read passphrases from stdin\n"
+          "  --listen             Serve commands in the background\n"
           "  -m|--mount dev[:mnt[:opts[:fstype]]]  Mount dev on mnt\n"
           "  --machine-readable   Print the facts of this program\n"
           "  -n|--no-sync         Do not sync the disks when exiting\n"
@@ -123,6 +128,7 @@ usage (int status)
           "  --pipe-error         Fail if a | host command fails\n"
           "  --progress-bars      Progress bars even when not interactive\n"
           "  -r|--ro              Read-only\n"
+          "  --remote[=pid]       Send commands to a --listen guestfish\n"
           "  -v|--verbose         Verbose messages\n"
           "  -V|--version         Display version and exit\n"
           "  -w|--rw              Read-write (the default)\n"
@@ -130,12 +136,6 @@ usage (int status)
           "For more information, see the manpage %s(1).\n",
           gk_program_name, gk_program_name, gk_program_name);
   exit (status);
-}
-
-static void __attribute__ ((noreturn))
-not_yet (const char *option)
-{
-  gk_error ("%s is not supported yet", option);
 }
 
 static void
@@ -188,16 +188,19 @@ parse_options (int argc, char *argv[], struct settings *s)
       break;
     case 'r': fish.read_only = true; break;
     case 'w': fish.read_only = false; break;
-    case CSH_OPTION: not_yet ("--csh");
+    case CSH_OPTION: s->csh = true; break;
     case JSON_OPTION: fish.json = true; break;
-    case LISTEN_OPTION: not_yet ("--listen");
+    case LISTEN_OPTION: s->listen = true; break;
     case LIVE_OPTION:
       gk_error ("--live is not supported (libguestfs removed it in 1.48)");
     case NETWORK_OPTION: s->network = true; break;
     case NO_PROGRESS_BARS_OPTION: s->progress_bars = 0; break;
     case PIPE_ERROR_OPTION: fish.pipe_error = true; break;
     case PROGRESS_BARS_OPTION: s->progress_bars = 1; break;
-    case REMOTE_OPTION: not_yet ("--remote");
+    case REMOTE_OPTION:
+      s->remote = true;
+      s->remote_pid = optarg;
+      break;
     case SELINUX_OPTION:
       gk_warning ("--selinux does nothing (as in libguestfs since 1.34)");
       break;
@@ -229,6 +232,16 @@ parse_options (int argc, char *argv[], struct settings *s)
     if (!domain)
       gk_error ("-c/--connect is only used with -d");
   }
+  if (s->listen && s->remote)
+    gk_error ("--listen and --remote cannot be used together");
+  if (s->csh && !s->listen)
+    gk_error ("--csh is only used with --listen");
+  if (s->listen && (optind < argc || s->file))
+    gk_error ("--listen takes no commands (send them with --remote)");
+  if (s->remote && (fish.opts.drives.len > 0 || s->inspector ||
+                    s->mps.len > 1 || s->nr_preps > 0))
+    gk_error ("--remote: -a, -d, -i, -m and -N cannot be used (give them "
+              "to guestfish --listen)");
   if ((s->inspector || s->mps.len > 1) && fish.opts.drives.len == 0 &&
       s->nr_preps == 0)
     gk_error ("%s needs disks: give -a or -d", s->inspector ? "-i" : "-m");
@@ -353,35 +366,45 @@ main (int argc, char *argv[])
   fish.opts = (struct gk_options) GK_OPTIONS_INIT;
   parse_options (argc, argv, &s);
   command_line = optind < argc;
-  fish.interactive_startup = !command_line && s.file == NULL &&
+  fish.interactive_startup = !s.listen && !command_line && s.file == NULL &&
     isatty (STDIN_FILENO);
 
-  fish.g = gk_handle_create ();
-  guestfs_set_error_handler (fish.g, error_handler, NULL);
-  if (!s.no_sync)
-    guestfs_set_autosync (fish.g, 1);
-  if (s.network)
-    guestfs_set_network (fish.g, 1);
-  if (s.progress_bars == 1 ||
-      (s.progress_bars == -1 && fish.interactive_startup)) {
-    gk_progress_attach (fish.g);
-    fish.progress_bars = true;
-  }
-  nr_drives = add_disks ();
-  for (size_t i = 0; i < s.nr_preps; ++i)
-    if (fish_prep_create (&s.preps[i]) == -1)
-      exit (EXIT_FAILURE);
-  if (s.inspector || s.mps.len > 1 || s.nr_preps > 0) {
-    if (fish_launch () == -1)
-      exit (EXIT_FAILURE);
-    prepare_disks (&s, nr_drives);
-    if (s.inspector && fish_inspect_and_mount () == -1)
-      exit (EXIT_FAILURE);
-    if (fish_mount_by_hand (s.mps.ptr) == -1)
-      exit (EXIT_FAILURE);
+  if (s.remote)
+    /* No handle here: every command goes to the listener. */
+    fish_remote_client_setup (s.remote_pid);
+  else {
+    fish.g = gk_handle_create ();
+    guestfs_set_error_handler (fish.g, error_handler, NULL);
+    if (!s.no_sync)
+      guestfs_set_autosync (fish.g, 1);
+    if (s.network)
+      guestfs_set_network (fish.g, 1);
+    if (s.progress_bars == 1 ||
+        (s.progress_bars == -1 && fish.interactive_startup)) {
+      gk_progress_attach (fish.g);
+      fish.progress_bars = true;
+    }
+    nr_drives = add_disks ();
+    for (size_t i = 0; i < s.nr_preps; ++i)
+      if (fish_prep_create (&s.preps[i]) == -1)
+        exit (EXIT_FAILURE);
+    /* The rest happens in the background server. */
+    if (s.listen)
+      fish_remote_listen (s.csh);
+    if (s.inspector || s.mps.len > 1 || s.nr_preps > 0) {
+      if (fish_launch () == -1)
+        exit (EXIT_FAILURE);
+      prepare_disks (&s, nr_drives);
+      if (s.inspector && fish_inspect_and_mount () == -1)
+        exit (EXIT_FAILURE);
+      if (fish_mount_by_hand (s.mps.ptr) == -1)
+        exit (EXIT_FAILURE);
+    }
   }
 
-  if (command_line)
+  if (s.listen)
+    ret = fish_remote_serve ();
+  else if (command_line)
     ret = run_command_line (argc - optind, &argv[optind]);
   else if (s.file) {
     CLEANUP_FCLOSE FILE *fp = fopen (s.file, "r");
@@ -399,9 +422,11 @@ main (int argc, char *argv[])
    * here: a failure means the changes may not be on the disk.
    */
   fish.script = NULL;
-  if (guestfs_shutdown (fish.g) == -1)
-    ret = -1;
-  guestfs_close (fish.g);
+  if (fish.g) {
+    if (guestfs_shutdown (fish.g) == -1)
+      ret = -1;
+    guestfs_close (fish.g);
+  }
   fish_events_free ();
   free (s.mps.ptr);
   for (size_t i = 0; i < s.nr_preps; ++i)

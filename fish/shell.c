@@ -21,6 +21,7 @@
 #include "utils/string-list.h"
 #include "fish.h"
 #include "parse.h"
+#include "remote.h"
 
 struct fish_state fish;
 
@@ -48,6 +49,9 @@ dispatch (char *const *words)
   const struct fish_cmd *cmd;
   int r;
 
+  /* --remote: everything, builtins too, runs in the listener. */
+  if (fish_remote_pid)
+    return fish_remote_run (words);
   r = fish_run_builtin (words);
   if (r != 1)
     return r;
