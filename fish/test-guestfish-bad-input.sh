@@ -52,8 +52,6 @@ expect_error '^guestfish: error: -N fs:ext4:1Q: size:' -N fs:ext4:1Q
 expect_error '^guestfish: error: -N lv:vg: the name must be /dev/VG/LV' -N lv:vg
 expect_error 'disk takes at most 1 parameters' -N disk:1G:x
 "$fish" -N list | grep -q '^bootrootlv '
-expect_error '^guestfish: error: --listen is not supported yet' --listen
-expect_error '^guestfish: error: --remote is not supported yet' --remote echo
 expect_error '^guestfish: error: --live is not supported' --live
 expect_error "^guestfish: error: $t/nosuch: No such file" -f "$t/nosuch"
 expect_error "nosuch.img: No such file or directory" -a "$t/nosuch.img" echo
