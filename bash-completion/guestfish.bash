@@ -3,11 +3,21 @@
 # shut-off domains only, and every domain with --ro.  After the options,
 # the first word and each word after a ":" is a command (the names come
 # from "guestfish -h", so they are those of the installed libguestfs);
-# the other words are files.
+# the other words are files.  --remote=PID offers the PIDs of the
+# guestfish --listen servers of this user (their sockets); after
+# "--remote " comes a command.
 
 _guestkit_guestfish_values ()
 {
   local w i command_word=1 prog parts
+  if ((split)) && [ "$prev" = --remote ]; then
+    local -a pids=()
+    for w in "/tmp/.guestfish-$EUID"/socket-*; do
+      [ -S "$w" ] && pids+=("${w##*/socket-}")
+    done
+    _guestkit_reply "${pids[@]}"
+    return 0
+  fi
   case "$prev" in
     -d|--domain)
       local -a doms
@@ -18,7 +28,7 @@ _guestkit_guestfish_values ()
     -m|--mount)
       mapfile -t parts < <(_guestkit_disk_partitions)
       _guestkit_reply "${parts[@]}" ;;
-    -N|--new|--remote) _guestkit_reply ;;
+    -N|--new) _guestkit_reply ;;
     *)
       ((split)) && return 1
       case " -a --add -c --connect --format --key --blocksize " in

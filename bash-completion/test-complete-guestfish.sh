@@ -28,6 +28,13 @@ gf "$fish" --json --ro -a disk.img statv | grep -qx statvfs
 gf "$fish" gl | grep -qx glob
 gf "$fish" run : qui | grep -qx quit
 gf "$fish" run : hexe | grep -qx hexedit
+# --remote: a command after it; with "=", the listening servers' PIDs
+# (a disk-less one here: nothing is launched).
+[ "$(gf "$fish" --remote list-filesy)" = list-filesystems ]
+eval "$(LIBGUESTFS_HV=/bin/false "$fish" --listen)"
+gf "$fish" --remote= | grep -qx "$GUESTFISH_PID"
+"$fish" --remote exit
+[ -z "$(gf "$fish" --remote= | grep -x "$GUESTFISH_PID")" ]
 # Not a command word: files.
 touch "$tmpdir/disk.img"
 [ "$(gf "$fish" -a "$tmpdir/disk.img" run : add "$tmpdir/dis")" = \

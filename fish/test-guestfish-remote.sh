@@ -55,7 +55,8 @@ expect_error () {
   assert_eq "error lines of $*" 1 "$(wc -l < "$t/err")"
   assert_eq "output of $*" "" "$(cat "$t/out")"
   grep -q -e "$pattern" "$t/err"
-  ! grep -q 'could not start the libguestfs appliance' "$t/err"
+  assert_eq "launches of $*" 0 \
+    "$(grep -c 'could not start the libguestfs appliance' "$t/err" || :)"
 }
 
 expect_error '^guestfish: error: --remote: GUESTFISH_PID is not set' \
