@@ -5,7 +5,9 @@
  * prompt comes at once) -> the disks, checked on the host -> -i / -m
  * (launch, mount) -> commands from the command line, a script, or the
  * terminal -> in read-write mode, a clean shutdown whose failure is the
- * exit status.
+ * exit status.  With --listen, everything after the disks happens in a
+ * background server (remote.c); with --remote, there is no handle here
+ * and every command goes to that server.
  */
 #include <config.h>
 
@@ -328,6 +330,42 @@ fish_launch (void)
   return gk_launch (fish.g);
 }
 
+/* The handle, the disks (-a, -d, -N), then -i and -m, which launch.
+ * --listen forks first: the launch belongs to the server.
+ */
+static void
+open_handle (const struct settings *s)
+{
+  size_t nr_drives;
+
+  fish.g = gk_handle_create ();
+  guestfs_set_error_handler (fish.g, error_handler, NULL);
+  if (!s->no_sync)
+    guestfs_set_autosync (fish.g, 1);
+  if (s->network)
+    guestfs_set_network (fish.g, 1);
+  if (s->progress_bars == 1 ||
+      (s->progress_bars == -1 && fish.interactive_startup)) {
+    gk_progress_attach (fish.g);
+    fish.progress_bars = true;
+  }
+  nr_drives = add_disks ();
+  for (size_t i = 0; i < s->nr_preps; ++i)
+    if (fish_prep_create (&s->preps[i]) == -1)
+      exit (EXIT_FAILURE);
+  if (s->listen)
+    fish_remote_listen (s->csh);
+  if (s->inspector || s->mps.len > 1 || s->nr_preps > 0) {
+    if (fish_launch () == -1)
+      exit (EXIT_FAILURE);
+    prepare_disks (s, nr_drives);
+    if (s->inspector && fish_inspect_and_mount () == -1)
+      exit (EXIT_FAILURE);
+    if (fish_mount_by_hand (s->mps.ptr) == -1)
+      exit (EXIT_FAILURE);
+  }
+}
+
 /* Commands given after the options, separated by ":".  The first
  * failure ends the run, unless the command was written -cmd.
  */
@@ -359,7 +397,6 @@ main (int argc, char *argv[])
 {
   struct settings s = { .progress_bars = -1, .mps = empty_vector };
   bool command_line;
-  size_t nr_drives;
   int ret;
 
   gk_init_program ("guestfish");
@@ -372,35 +409,8 @@ main (int argc, char *argv[])
   if (s.remote)
     /* No handle here: every command goes to the listener. */
     fish_remote_client_setup (s.remote_pid);
-  else {
-    fish.g = gk_handle_create ();
-    guestfs_set_error_handler (fish.g, error_handler, NULL);
-    if (!s.no_sync)
-      guestfs_set_autosync (fish.g, 1);
-    if (s.network)
-      guestfs_set_network (fish.g, 1);
-    if (s.progress_bars == 1 ||
-        (s.progress_bars == -1 && fish.interactive_startup)) {
-      gk_progress_attach (fish.g);
-      fish.progress_bars = true;
-    }
-    nr_drives = add_disks ();
-    for (size_t i = 0; i < s.nr_preps; ++i)
-      if (fish_prep_create (&s.preps[i]) == -1)
-        exit (EXIT_FAILURE);
-    /* The rest happens in the background server. */
-    if (s.listen)
-      fish_remote_listen (s.csh);
-    if (s.inspector || s.mps.len > 1 || s.nr_preps > 0) {
-      if (fish_launch () == -1)
-        exit (EXIT_FAILURE);
-      prepare_disks (&s, nr_drives);
-      if (s.inspector && fish_inspect_and_mount () == -1)
-        exit (EXIT_FAILURE);
-      if (fish_mount_by_hand (s.mps.ptr) == -1)
-        exit (EXIT_FAILURE);
-    }
-  }
+  else
+    open_handle (&s);
 
   if (s.listen)
     ret = fish_remote_serve ();

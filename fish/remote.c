@@ -192,7 +192,13 @@ fish_remote_run (char *const *words)
       goto err;
     switch (type) {
     case 'S':
-      return buf[0] == 0 ? 0 : -1;
+      if (buf[0] != 0)
+        return -1;
+      /* The listener is gone: so is this session. */
+      if (STREQ (words[0], "quit") || STREQ (words[0], "exit") ||
+          STREQ (words[0], "q"))
+        fish.exit_requested = true;
+      return 0;
     case 'O':
       fwrite (buf, 1, len, stdout);
       break;

@@ -10,7 +10,8 @@
 # chains, stdin scripts with a local pipe, -f with "FILE:LINE:" on the
 # remote error, a failing command (exit 1, its error), -cmd, state kept
 # between clients, two clients at once, binary output to "-"; "exit"
-# stops it: the process is gone, the socket removed, the image untouched.
+# stops it (and the client's script): the process is gone, the socket
+# removed, the image untouched.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
@@ -204,8 +205,9 @@ assert_eq "checksum of the blob" \
   "$(sha256sum < "$t/blob1" | cut -d' ' -f1)"
 
 # exit: the answer comes once the handle is closed; then the server is
-# gone and its socket too.
-r exit
+# gone and its socket too, and the client's script ends there.
+printf 'exit\necho not reached\n' | r > "$t/out"
+assert_eq "output after exit" "" "$(cat "$t/out")"
 test ! -e "$sock"
 wait_gone "$GUESTFISH_PID"
 status=0
