@@ -94,10 +94,11 @@ io_error (const char *what)
 }
 
 int
-fish_rc_write_request (int fd, char *const *words, char **errmsg)
+fish_rc_write_request (int fd, unsigned flags, char *const *words,
+                       char **errmsg)
 {
   size_t n = gk_count_strings (words), total = 0;
-  unsigned char hdr[8];
+  unsigned char hdr[12];
 
   if (n == 0 || n > FISH_RC_MAX_WORDS) {
     *errmsg = xasprintf ("a command of %zu words cannot be sent (at most "
@@ -116,7 +117,8 @@ fish_rc_write_request (int fd, char *const *words, char **errmsg)
     total += len;
   }
   memcpy (hdr, FISH_RC_MAGIC, 4);
-  put_u32 (hdr + 4, n);
+  put_u32 (hdr + 4, flags);
+  put_u32 (hdr + 8, n);
   if (write_exact (fd, hdr, sizeof hdr) == -1)
     goto err;
   for (size_t i = 0; i < n; ++i) {
@@ -135,9 +137,9 @@ fish_rc_write_request (int fd, char *const *words, char **errmsg)
 }
 
 char **
-fish_rc_read_request (int fd, char **errmsg)
+fish_rc_read_request (int fd, unsigned *flags, char **errmsg)
 {
-  unsigned char hdr[8];
+  unsigned char hdr[12];
   uint32_t n;
   size_t total = 0;
   char **words;
@@ -156,7 +158,13 @@ fish_rc_read_request (int fd, char **errmsg)
                        "(a different version or program?)");
     return NULL;
   }
-  n = get_u32 (hdr + 4);
+  *flags = get_u32 (hdr + 4);
+  if (*flags & ~FISH_RC_ALL_FLAGS) {
+    *errmsg = xasprintf ("bad request: unknown flags 0x%x (a newer "
+                         "guestfish?)", *flags);
+    return NULL;
+  }
+  n = get_u32 (hdr + 8);
   if (n == 0 || n > FISH_RC_MAX_WORDS) {
     *errmsg = xasprintf ("bad request: %" PRIu32 " words", n);
     return NULL;

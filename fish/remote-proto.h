@@ -3,8 +3,10 @@
  *
  * One connection carries one command.  The request:
  *
- *   "GKF1"  u32 NR_WORDS  then per word: u32 LEN, LEN bytes (no NUL)
+ *   "GKF2"  u32 FLAGS  u32 NR_WORDS  then per word: u32 LEN, LEN bytes
  *
+ * FLAGS say how the client wants the result (FISH_RC_JSON: --json);
+ * unknown flags are refused.  Words contain no NUL.
  * The reply, a sequence of frames (a type byte, u32 LEN, LEN bytes):
  *
  *   'O'  bytes the command wrote to stdout   (LEN <= FISH_RC_MAX_CHUNK)
@@ -22,29 +24,35 @@
 #include <signal.h>
 #include <stddef.h>
 
-#define FISH_RC_MAGIC       "GKF1"
+#define FISH_RC_MAGIC       "GKF2"
 #define FISH_RC_MAX_WORDS   4096
 #define FISH_RC_MAX_WORD    (16u << 20)   /* a BufferIn word may be big */
 #define FISH_RC_MAX_REQUEST (64u << 20)   /* all the words together */
 #define FISH_RC_MAX_CHUNK   65536
+
+#define FISH_RC_JSON        1u        /* print results as JSON */
+#define FISH_RC_ALL_FLAGS   FISH_RC_JSON
 
 /* Set by the server's signal handler: a read or write interrupted by a
  * signal gives up instead of retrying.
  */
 extern volatile sig_atomic_t fish_rc_stop;
 
-/* Send WORDS (NULL-terminated, at least one) as a request.  Returns 0,
+/* Send WORDS (NULL-terminated, at least one) with FLAGS as a request.
+ * Returns 0,
  * or -1 with *ERRMSG (a word or the whole request over the limits, or
  * the socket failed).
  */
-extern int fish_rc_write_request (int fd, char *const *words,
-                                  char **errmsg);
+extern int fish_rc_write_request (int fd, unsigned flags,
+                                  char *const *words, char **errmsg);
 
 /* Read one request.  Returns the words (NULL-terminated, the caller
- * frees them with gk_free_string_list), or NULL with *ERRMSG; *ERRMSG
- * is NULL if the peer closed the connection before sending anything.
+ * frees them with gk_free_string_list) and sets *FLAGS, or NULL with
+ * *ERRMSG; *ERRMSG is NULL if the peer closed the connection before
+ * sending anything.
  */
-extern char **fish_rc_read_request (int fd, char **errmsg);
+extern char **fish_rc_read_request (int fd, unsigned *flags,
+                                    char **errmsg);
 
 /* Send one frame of TYPE ('O', 'E' or 'S') with LEN bytes of DATA
  * (LEN <= FISH_RC_MAX_CHUNK).  Returns 0, or -1 with errno.

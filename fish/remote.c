@@ -181,7 +181,8 @@ fish_remote_run (char *const *words)
                 sock_path);
     return -1;
   }
-  if (fish_rc_write_request (fd, words, &errmsg) == -1)
+  if (fish_rc_write_request (fd, fish.json ? FISH_RC_JSON : 0, words,
+                             &errmsg) == -1)
     goto err;
   buf = xmalloc (FISH_RC_MAX_CHUNK);
   for (;;) {
@@ -427,13 +428,15 @@ serve_one (int cfd, char *buf)
   const struct timeval tv = { .tv_sec = PEER_TIMEOUT_SECONDS };
   CLEANUP_FREE_STRING_LIST char **words = NULL;
   char *errmsg = NULL, status;
+  bool json = fish.json;
+  unsigned flags = 0;
   int r;
 
   if (!peer_is_us (cfd))
     return;
   setsockopt (cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt (cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  words = fish_rc_read_request (cfd, &errmsg);
+  words = fish_rc_read_request (cfd, &flags, &errmsg);
   if (words == NULL && errmsg == NULL)
     return;                     /* connected, sent nothing */
 
@@ -445,7 +448,10 @@ serve_one (int cfd, char *buf)
     r = -1;
   }
   else {
+    /* JSON if the client or the listener asked for it. */
+    fish.json = json || (flags & FISH_RC_JSON);
     r = fish_execute_words (words, NULL);
+    fish.json = json;
     /* The answer to quit comes once the disks are synced. */
     if (fish.exit_requested && stop_server () == -1)
       r = -1;

@@ -7,11 +7,11 @@
 # disk-less server started with --csh, stopped by SIGTERM (socket
 # removed).  Then one server on the multi-filesystem image, read-only
 # (one launch), that other processes talk to: each kind of result, ":"
-# chains, stdin scripts with a local pipe, -f with "FILE:LINE:" on the
-# remote error, a failing command (exit 1, its error), -cmd, state kept
-# between clients, two clients at once, binary output to "-"; "exit"
-# stops it (and the client's script): the process is gone, the socket
-# removed, the image untouched.
+# chains, --json per client, stdin scripts with a local pipe, -f with
+# "FILE:LINE:" on the remote error, a failing command (exit 1, its
+# error), -cmd, state kept between clients, two clients at once, binary
+# output to "-"; "exit" stops it (and the client's script): the process
+# is gone, the socket removed, the image untouched.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
@@ -139,6 +139,11 @@ assert_eq "a : chain" \
 # The mount stays for the next client (with =PID, no environment).
 assert_eq "cat from another client" "guestkit multi-filesystem test image" \
   "$(GUESTFISH_PID= "$fish" --remote="$GUESTFISH_PID" cat /data/README)"
+
+# --json is the client's choice: an int is a number, not upstream's
+# octal, for this client only.
+assert_eq "get-umask with --remote --json" 18 "$(r --json get-umask)"
+assert_eq "get-umask with --remote" 022 "$(r get-umask)"
 
 # A script on stdin: a string list through a pipe run here, a struct,
 # a struct list, an int, a tolerated failure.

@@ -87,7 +87,8 @@ w_request (int fd, const void *data)
 {
   char *err = NULL;
 
-  if (fish_rc_write_request (fd, (char *const *) data, &err) == -1)
+  if (fish_rc_write_request (fd, FISH_RC_JSON, (char *const *) data,
+                             &err) == -1)
     _exit (EXIT_FAILURE);
 }
 
@@ -97,18 +98,33 @@ w_raw (int fd, const void *data)
   put (fd, data, strlen (data));
 }
 
+/* The header with FLAGS and a word count. */
+static void
+put_header (int fd, uint32_t flags, uint32_t n)
+{
+  put (fd, FISH_RC_MAGIC, 4);
+  put_u32 (fd, flags);
+  put_u32 (fd, n);
+}
+
 static void
 w_count (int fd, const void *data)
 {
-  put (fd, FISH_RC_MAGIC, 4);
-  put_u32 (fd, *(const uint32_t *) data);
+  put_header (fd, 0, *(const uint32_t *) data);
+}
+
+static void
+w_flags (int fd, const void *data)
+{
+  put_header (fd, *(const uint32_t *) data, 1);
+  put_u32 (fd, 4);
+  put (fd, "echo", 4);
 }
 
 static void
 w_word_len (int fd, const void *data)
 {
-  put (fd, FISH_RC_MAGIC, 4);
-  put_u32 (fd, 1);
+  put_header (fd, 0, 1);
   put_u32 (fd, *(const uint32_t *) data);
   put (fd, "abc", 3);
 }
@@ -117,8 +133,7 @@ static void
 w_nul (int fd, const void *data)
 {
   (void) data;
-  put (fd, FISH_RC_MAGIC, 4);
-  put_u32 (fd, 2);
+  put_header (fd, 0, 2);
   put_u32 (fd, 4);
   put (fd, "echo", 4);
   put_u32 (fd, 3);
@@ -129,8 +144,7 @@ static void
 w_cut (int fd, const void *data)
 {
   (void) data;
-  put (fd, FISH_RC_MAGIC, 4);
-  put_u32 (fd, 2);
+  put_header (fd, 0, 2);
   put_u32 (fd, 4);
   put (fd, "ec", 2);
 }
@@ -143,8 +157,7 @@ w_too_much (int fd, const void *data)
 
   (void) data;
   memset (word, 'x', sizeof word);
-  put (fd, FISH_RC_MAGIC, 4);
-  put_u32 (fd, 5);
+  put_header (fd, 0, 5);
   for (int i = 0; i < 5; ++i) {
     put_u32 (fd, FISH_RC_MAX_WORD);
     put (fd, word, FISH_RC_MAX_WORD);
@@ -181,7 +194,8 @@ expect_request_error (void (*fn) (int, const void *), const void *data,
 {
   int fd = start_writer (fn, data);
   char *err = NULL;
-  char **words = fish_rc_read_request (fd, &err);
+  unsigned flags;
+  char **words = fish_rc_read_request (fd, &flags, &err);
 
   ok (words == NULL && err && strstr (err, needle), "%s: refused", what);
   if (err)
@@ -217,14 +231,16 @@ main (void)
     static char big[1 << 20];
     char *words[] = { "write", "/f", "", big, NULL };
     char **got, *err = NULL;
+    unsigned flags = 0;
     int fd;
 
     memset (big, 'b', sizeof big - 1);
     fd = start_writer (w_request, words);
-    got = fish_rc_read_request (fd, &err);
+    got = fish_rc_read_request (fd, &flags, &err);
     ok (got && gk_count_strings (got) == 4 && strcmp (got[0], "write") == 0
         && strcmp (got[1], "/f") == 0 && got[2][0] == '\0' &&
-        strcmp (got[3], big) == 0, "a request comes through whole");
+        strcmp (got[3], big) == 0 && flags == FISH_RC_JSON,
+        "a request comes through whole, with its flags");
     gk_free_string_list (got);
     end_writer (fd);
   }
@@ -233,8 +249,9 @@ main (void)
   {
     int fd = start_writer (w_raw, "");
     char *err = NULL;
+    unsigned flags;
 
-    ok (fish_rc_read_request (fd, &err) == NULL && err == NULL,
+    ok (fish_rc_read_request (fd, &flags, &err) == NULL && err == NULL,
         "an empty connection is not an error");
     end_writer (fd);
   }
@@ -243,8 +260,12 @@ main (void)
     uint32_t zero = 0, many = FISH_RC_MAX_WORDS + 1, huge = UINT32_MAX;
     uint32_t too_long = FISH_RC_MAX_WORD + 1;
 
-    expect_request_error (w_raw, "\x80\x01\x02\x03\x04\x05\x06\x07",
+    expect_request_error (w_raw,
+                          "\x80\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b",
                           "another protocol (XDR)", "protocol");
+    expect_request_error (w_flags, &(uint32_t) { 2 }, "an unknown flag",
+                          "unknown flags 0x2");
+    expect_request_error (w_flags, &huge, "every flag", "unknown flags");
     expect_request_error (w_count, &zero, "no words", "0 words");
     expect_request_error (w_count, &many, "too many words", "words");
     expect_request_error (w_count, &huge, "2^32-1 words", "words");
@@ -270,11 +291,11 @@ main (void)
     for (size_t i = 0; i <= FISH_RC_MAX_WORDS; ++i)
       many[i] = "w";
     socketpair (AF_UNIX, SOCK_STREAM, 0, sv);
-    ok (fish_rc_write_request (sv[0], many, &err) == -1 && err,
+    ok (fish_rc_write_request (sv[0], 0, many, &err) == -1 && err,
         "too many words are not sent");
     free (err);
     err = NULL;
-    ok (fish_rc_write_request (sv[0], words, &err) == -1 && err,
+    ok (fish_rc_write_request (sv[0], 0, words, &err) == -1 && err,
         "no words are not sent");
     free (err);
     close (sv[0]);
