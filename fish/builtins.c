@@ -19,6 +19,7 @@
 #include "appliance/handle.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
+#include "utils/json.h"
 #include "utils/messages.h"
 #include "utils/string-list.h"
 #include "utils/vector.h"
@@ -405,6 +406,9 @@ builtin_supported (void)
 
   if (groups == NULL)
     return -1;
+  /* --json: one object, group: true|false. */
+  if (fish.json)
+    putchar ('{');
   for (size_t i = 0; groups[i]; ++i) {
     const char *one[] = { groups[i], NULL };
     int r;
@@ -412,8 +416,16 @@ builtin_supported (void)
     guestfs_push_error_handler (fish.g, NULL, NULL);
     r = guestfs_available (fish.g, (char **) one);
     guestfs_pop_error_handler (fish.g);
-    printf ("%20s %s\n", groups[i], r == 0 ? "yes" : "no");
+    if (fish.json) {
+      printf ("%s", i > 0 ? "," : "");
+      gk_json_write_string (stdout, groups[i]);
+      printf (":%s", r == 0 ? "true" : "false");
+    }
+    else
+      printf ("%20s %s\n", groups[i], r == 0 ? "yes" : "no");
   }
+  if (fish.json)
+    printf ("}\n");
   return 0;
 }
 

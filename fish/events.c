@@ -23,6 +23,7 @@
 
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
+#include "utils/json.h"
 #include "utils/string-list.h"
 #include "utils/vector.h"
 #include "fish.h"
@@ -203,12 +204,40 @@ fish_delete_event (char *const *words)
   return 0;
 }
 
+/* --json: [{"name": ..., "handle": N, "events": [...], "script": ...}] */
+static void
+list_events_json (void)
+{
+  putchar ('[');
+  for (size_t i = 0; i < handlers.len; ++i) {
+    const struct handler *h = handlers.ptr[i];
+    bool first = true;
+
+    printf ("%s{\"name\":", i > 0 ? "," : "");
+    gk_json_write_string (stdout, h->name);
+    printf (",\"handle\":%d,\"events\":[", h->eh);
+    for (size_t j = 0; j < NR_EVENT_NAMES; ++j)
+      if (h->events & event_names[j].bit) {
+        printf ("%s\"%s\"", first ? "" : ",", event_names[j].name);
+        first = false;
+      }
+    printf ("],\"script\":");
+    gk_json_write_string (stdout, h->script);
+    putchar ('}');
+  }
+  printf ("]\n");
+}
+
 /* Upstream's format: "NAME" (HANDLE): EVENTS: SCRIPT */
 int
 fish_list_events (char *const *words)
 {
   if (fish_check_argc (words, 0, 0) == -1)
     return -1;
+  if (fish.json) {
+    list_events_json ();
+    return 0;
+  }
   for (size_t i = 0; i < handlers.len; ++i) {
     const struct handler *h = handlers.ptr[i];
     CLEANUP_FREE char *events = h->events == GUESTFS_EVENT_ALL ?

@@ -84,6 +84,11 @@ assert_eq "JSON string" '"guestfish"' "$(sed -n 3p "$t/out")"
 grep -q '^{"major":1,"minor":[0-9]*,"release":[0-9]*,"extra":".*"}$' \
   "$t/out"
 assert_eq "text for the same" "(null)" "$("$fish" get-append)"
+# list-events too.
+"$fish" --json event a close,trace ': "x"' : list-events > "$t/out"
+assert_eq "list-events in JSON" \
+  '[{"name":"a","handle":0,"events":["close","trace"],"script":": \"x\""}]' \
+  "$(cat "$t/out")"
 status=0
 "$fish" --json frobnicate > "$t/out" 2> "$t/err" || status=$?
 assert_eq "JSON error status" 1 "$status"

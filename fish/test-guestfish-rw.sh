@@ -136,6 +136,7 @@ readdir /data/a/b/c
 list-filesystems
 statvfs /
 pread "/data/tree/sub dir/random" 300 0
+supported
 EOF
 PATH="$t/bin:$PATH" "$fish" --json -a "$img" -f "$t/script2" \
   > "$t/out2" 2> "$t/err2"
@@ -149,7 +150,7 @@ v = [json.loads(l) for l in open(sys.argv[1])][int(sys.argv[2]) - 1]
 print(eval(sys.argv[3]) if len(sys.argv) > 3 else json.dumps(v))' \
     "$t/out2" "$@"
 }
-assert_eq "values printed" 16 "$(wc -l < "$t/out2")"
+assert_eq "values printed" 17 "$(wc -l < "$t/out2")"
 assert_eq "the launch_done event" launch_done "$(cat "$t/events")"
 # edit: the change is there, in a new file with the old owner and mode.
 assert_eq "edited" '"bbnana\n"' "$(line 2)"
@@ -190,4 +191,8 @@ assert_eq "struct list" "['.', '..', 'empty'] r" \
 assert_eq "hashtable" ext4 "$(line 14 'v["/dev/sda1"]')"
 [ "$(line 15 'v["bsize"]')" -gt 0 ]
 assert_eq "buffer" str "$(line 16 'type(v).__name__')"
+# guestfish's own supported: an object of booleans.
+assert_eq "supported" "dict True True" \
+  "$(line 17 '"%s %s %s" % (type(v).__name__, "linuxxattrs" in v,
+                           all(isinstance(x, bool) for x in v.values()))')"
 assert_no_leftovers "$TMPDIR"
