@@ -232,12 +232,25 @@ mk_debian_install_grub (guestfs_h *g, const char *root_arg)
   MK_CLEANUP_FREE char *cfg = NULL;
   size_t size;
 
+  MK_CLEANUP_FREE char *mbr = NULL;
+
   mk_step ("grub-install /dev/sda && update-grub");
+  /* Exit statuses count: a failed grub-install used to leave the image
+   * without a boot loader and nobody noticed until a boot test.
+   */
   CHECK_PTR (out = guestfs_sh (g,
                                "export PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
+                               "set -e\n"
                                "grub-install --target=i386-pc /dev/sda 2>&1\n"
-                               "update-grub 2>&1\n"));
+                               "update-grub 2>&1\n"
+                               "sync\n"));
   fputs (out, stderr);
+  /* GRUB's boot.img says "GRUB" in the first sector. */
+  CHECK_PTR (mbr = guestfs_pread_device (g, "/dev/sda", 512, 0, &size));
+  if (memmem (mbr, size, "GRUB", 4) == NULL) {
+    fprintf (stderr, "mkimage: grub-install left no GRUB in the MBR\n");
+    exit (EXIT_FAILURE);
+  }
   CHECK_PTR (cfg = guestfs_read_file (g, "/boot/grub/grub.cfg", &size));
   if (strstr (cfg, root_arg) == NULL ||
       strstr (cfg, "console=ttyS0") == NULL) {

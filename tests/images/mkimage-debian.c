@@ -75,6 +75,27 @@ configure (guestfs_h *g)
   mk_debian_configure (g, "gktest-debian", fstab);
 }
 
+/* The boot loader really reached the file (a cached image once lost
+ * it, and only the boot tests noticed).
+ */
+static void
+check_mbr_on_disk (const char *output)
+{
+  char sector[512];
+  FILE *fp = fopen (output, "r");
+
+  if (fp == NULL || fread (sector, 1, sizeof sector, fp) != sizeof sector) {
+    perror (output);
+    exit (EXIT_FAILURE);
+  }
+  fclose (fp);
+  if (memmem (sector, sizeof sector, "GRUB", 4) == NULL) {
+    fprintf (stderr, "mkimage-debian: %s: no GRUB in the MBR after the "
+             "appliance shut down\n", output);
+    exit (EXIT_FAILURE);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -107,6 +128,7 @@ main (int argc, char *argv[])
   mk_step ("closing");
   CHECK (guestfs_umount_all (g));
   CHECK (guestfs_shutdown (g));
+  check_mbr_on_disk (output);
   mk_step ("done");
   exit (EXIT_SUCCESS);
 }
