@@ -158,9 +158,14 @@ bench_sum ()
 # bench_ratio OURS UPSTREAM: how many times faster we are (upstream/ours).
 bench_ratio ()
 {
+  # Both times, or no ratio (not 0.00x for a missing column).
   case "$1$2" in
     *[!0-9.]*|"") echo "-"; return ;;
   esac
+  if [ -z "$1" ] || [ -z "$2" ]; then
+    echo "-"
+    return
+  fi
   awk -v o="$1" -v u="$2" \
     'BEGIN { if (o > 0) printf "%.2fx\n", u / o; else print "-" }'
 }
