@@ -133,36 +133,32 @@ static const struct {
     "trees into a host directory" },
   { "delete-event", "delete-event name", "remove the event handlers "
     "called name" },
-  { "display", "display filename", "show a guest image file with "
-    "$GUESTFISH_DISPLAY_IMAGE (default: display)" },
+  { "display", "display filename", "show a guest image with "
+    "$GUESTFISH_DISPLAY_IMAGE" },
   { "echo", "echo [words...]", "print the words" },
-  { "edit", "edit filename", "edit a guest file with $EDITOR (default: "
-    "vi); it is written back only if changed" },
+  { "edit", "edit filename", "edit a guest file with $EDITOR (written "
+    "back if changed)" },
   { "emacs", "emacs filename", "edit a guest file with emacs" },
-  { "event", "event name eventset script", "run a host shell script on "
-    "the libguestfs events of eventset (close,trace,... or *); $EVENT "
-    "names the event, $1... are its details" },
+  { "event", "event name eventset script", "run a host script on "
+    "libguestfs events ($EVENT, $1...)" },
   { "exit", "exit", "leave guestfish" },
   { "glob", "glob command args...", "run command once per match of the "
     "guest path patterns in args" },
   { "help", "help [command|--list]", "help on a command, or the list of "
     "commands" },
-  { "hexedit", "hexedit filename|device [max | start max]", "edit bytes "
-    "of a guest file or device with $HEXEDITOR (default: hexedit); the "
-    "changed bytes are written back" },
+  { "hexedit", "hexedit filename|device [max | start max]", "edit the "
+    "bytes of a guest file or device with $HEXEDITOR" },
   { "launch", "launch", "start the appliance (also: run)" },
   { "lcd", "lcd directory", "change the host's current directory" },
   { "less", "less filename", "view a guest file with less" },
   { "list-events", "list-events", "the event handlers" },
   { "man", "man", "the guestfish manual" },
   { "manual", "manual", "the same as man" },
-  { "more", "more filename", "view a guest file with $PAGER (default: "
-    "more)" },
+  { "more", "more filename", "view a guest file with $PAGER" },
   { "not", "not command args...", "run command, succeed if it fails" },
   { "q", "q", "leave guestfish" },
   { "quit", "quit", "leave guestfish" },
-  { "reopen", "reopen", "close the handle and open a new, empty one with "
-    "the same settings" },
+  { "reopen", "reopen", "a new, empty handle with the same settings" },
   { "run", "run", "start the appliance (also: launch)" },
   { "setenv", "setenv name value", "set a host environment variable" },
   { "sparse", "sparse filename size", "create a sparse disk of SIZE and "
