@@ -235,16 +235,32 @@ mk_debian_install_grub (guestfs_h *g, const char *root_arg)
   MK_CLEANUP_FREE char *mbr = NULL;
 
   mk_step ("grub-install /dev/sda && update-grub");
-  /* Exit statuses count: a failed grub-install used to leave the image
-   * without a boot loader and nobody noticed until a boot test.
+  /* Exit statuses count: under load grub-install sometimes fails (the
+   * appliance's /dev not settled yet after mkfs?) and once left a cached
+   * image without a boot loader, noticed only by a boot test 400 s later.
+   * It is tried three times; the script's output is wanted most when it
+   * fails, so it always ends with its status, which is checked here.
    */
   CHECK_PTR (out = guestfs_sh (g,
                                "export PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
-                               "set -e\n"
-                               "grub-install --target=i386-pc /dev/sda 2>&1\n"
-                               "update-grub 2>&1\n"
-                               "sync\n"));
+                               "run () { \"$@\" 2>&1 || "
+                               "{ echo \"status=$?: $*\"; exit 0; }; }\n"
+                               "n=1\n"
+                               "until grub-install --target=i386-pc /dev/sda"
+                               " 2>&1; do\n"
+                               "  echo \"grub-install failed (try $n)\"\n"
+                               "  [ $n -lt 3 ] || "
+                               "{ echo \"status=1: grub-install\"; exit 0; }\n"
+                               "  n=$((n + 1)); sleep 3\n"
+                               "done\n"
+                               "run update-grub\n"
+                               "run sync\n"
+                               "echo status=0\n"));
   fputs (out, stderr);
+  if (strstr (out, "status=0\n") == NULL) {
+    fprintf (stderr, "mkimage: installing GRUB failed (above)\n");
+    exit (EXIT_FAILURE);
+  }
   /* GRUB's boot.img says "GRUB" in the first sector. */
   CHECK_PTR (mbr = guestfs_pread_device (g, "/dev/sda", 512, 0, &size));
   if (memmem (mbr, size, "GRUB", 4) == NULL) {
