@@ -69,6 +69,11 @@ extern int fish_run_action (const struct fish_cmd *cmd, char *const *words);
 /* print.c: print R (and free it).  Returns -1 if R says the call
  * failed (libguestfs printed why).
  */
+/* print.c: the integer field of kind KIND at P, in decimal (the same
+ * in text and JSON output).
+ */
+extern void fish_print_integer_field (enum gk_api_field_kind kind,
+                                      const char *p);
 extern int fish_print_result (const struct fish_cmd *cmd,
                               union fish_result *r, size_t size);
 

@@ -48,30 +48,12 @@ json_field (const struct fish_field *f, const char *base)
   case GK_API_FIELD_CHAR:
     gk_json_write_buffer (stdout, p, 1);
     break;
-  case GK_API_FIELD_INT32: {
-    int32_t v;
-    memcpy (&v, p, sizeof v);
-    printf ("%" PRIi32, v);
+  case GK_API_FIELD_INT32:
+  case GK_API_FIELD_UINT32:
+  case GK_API_FIELD_INT64:
+  case GK_API_FIELD_UINT64:
+    fish_print_integer_field (f->kind, p);   /* a JSON number as it is */
     break;
-  }
-  case GK_API_FIELD_UINT32: {
-    uint32_t v;
-    memcpy (&v, p, sizeof v);
-    printf ("%" PRIu32, v);
-    break;
-  }
-  case GK_API_FIELD_INT64: {
-    int64_t v;
-    memcpy (&v, p, sizeof v);
-    printf ("%" PRIi64, v);
-    break;
-  }
-  case GK_API_FIELD_UINT64: {
-    uint64_t v;
-    memcpy (&v, p, sizeof v);
-    printf ("%" PRIu64, v);
-    break;
-  }
   case GK_API_FIELD_OPTPERCENT: {
     float v;
     memcpy (&v, p, sizeof v);

@@ -15,6 +15,39 @@
 #include "utils/string-list.h"
 #include "fish.h"
 
+void
+fish_print_integer_field (enum gk_api_field_kind kind, const char *p)
+{
+  switch (kind) {
+  case GK_API_FIELD_INT32: {
+    int32_t v;
+    memcpy (&v, p, sizeof v);
+    printf ("%" PRIi32, v);
+    break;
+  }
+  case GK_API_FIELD_UINT32: {
+    uint32_t v;
+    memcpy (&v, p, sizeof v);
+    printf ("%" PRIu32, v);
+    break;
+  }
+  case GK_API_FIELD_INT64: {
+    int64_t v;
+    memcpy (&v, p, sizeof v);
+    printf ("%" PRIi64, v);
+    break;
+  }
+  case GK_API_FIELD_UINT64: {
+    uint64_t v;
+    memcpy (&v, p, sizeof v);
+    printf ("%" PRIu64, v);
+    break;
+  }
+  default:
+    break;
+  }
+}
+
 static void
 print_field (const struct fish_field *f, const char *base,
              const char *indent)
@@ -49,30 +82,12 @@ print_field (const struct fish_field *f, const char *base,
   case GK_API_FIELD_CHAR:
     putchar (*p);
     break;
-  case GK_API_FIELD_INT32: {
-    int32_t v;
-    memcpy (&v, p, sizeof v);
-    printf ("%" PRIi32, v);
+  case GK_API_FIELD_INT32:
+  case GK_API_FIELD_UINT32:
+  case GK_API_FIELD_INT64:
+  case GK_API_FIELD_UINT64:
+    fish_print_integer_field (f->kind, p);
     break;
-  }
-  case GK_API_FIELD_UINT32: {
-    uint32_t v;
-    memcpy (&v, p, sizeof v);
-    printf ("%" PRIu32, v);
-    break;
-  }
-  case GK_API_FIELD_INT64: {
-    int64_t v;
-    memcpy (&v, p, sizeof v);
-    printf ("%" PRIi64, v);
-    break;
-  }
-  case GK_API_FIELD_UINT64: {
-    uint64_t v;
-    memcpy (&v, p, sizeof v);
-    printf ("%" PRIu64, v);
-    break;
-  }
   case GK_API_FIELD_OPTPERCENT: {
     float v;
     memcpy (&v, p, sizeof v);
