@@ -3,7 +3,7 @@
  * An appliance launch costs ~10 s even with KVM, far more than measuring
  * a filesystem, so guests are packed into as few appliances as safely
  * possible and those appliances run in parallel.  A guest whose disks
- * conflict with another's (see check.c), or whose shared appliance
+ * conflict with another's (appliance/owners.h), or whose shared appliance
  * failed to start, is rerun on its own.
  */
 #include <config.h>
@@ -15,6 +15,7 @@
 #include "appliance/drives.h"
 #include "appliance/filesystems.h"
 #include "appliance/handle.h"
+#include "appliance/owners.h"
 #include "libvirt/domain-xml.h"
 #include "options/options.h"
 #include "utils/alloc.h"
@@ -166,8 +167,9 @@ measure (guestfs_h *g, struct df_guest *guest, const char *fs,
  * if some filesystem belonged to no single guest.
  */
 static bool
-measure_all (guestfs_h *g, char **fses, struct df_guest **guests, size_t n,
-             const bool *skip, const owned_id_list *pv_owners)
+measure_all (guestfs_h *g, char **fses, struct df_guest **guests,
+             const struct gk_disk_span *spans, size_t n, const bool *skip,
+             const gk_owned_id_list *pv_owners)
 {
   bool unclaimed = false;
 
@@ -177,11 +179,11 @@ measure_all (guestfs_h *g, char **fses, struct df_guest **guests, size_t n,
     if (!measurable (fses[i+1]))
       continue;
     if (n > 1) {
-      owner = df_guest_of_device (fses[i], guests, n);
+      owner = gk_owner_of_device (fses[i], spans, n);
       if (owner < 0 && STRPREFIX (fses[i], "/dev/md"))
-        owner = df_guest_of_md (g, fses[i], guests, n);
+        owner = gk_owner_of_md (g, fses[i], spans, n);
       if (owner < 0)
-        owner = df_guest_of_lv (g, fses[i], pv_owners);
+        owner = gk_owner_of_lv (g, fses[i], pv_owners);
       if (owner < 0) {
         gk_debug ("%s: belongs to no single guest", fses[i]);
         unclaimed = true;
@@ -273,7 +275,8 @@ run_appliance (struct df_guest **guests, size_t n,
   CLEANUP_FREE_STRING_LIST char **fses = NULL;
   size_t index = 0, added = 0;
   CLEANUP_FREE struct df_guest **usable = xcalloc (n, sizeof *usable);
-  owned_id_list pv_owners = empty_vector;
+  CLEANUP_FREE struct gk_disk_span *spans = xcalloc (n, sizeof *spans);
+  gk_owned_id_list pv_owners = empty_vector;
   bool unclaimed;
 
   for (size_t i = 0; i < n; ++i) {
@@ -297,6 +300,8 @@ run_appliance (struct df_guest **guests, size_t n,
     guests[i]->first_index = index;
     guests[i]->n_disks = guest_disk_count (guests[i]);
     index += guests[i]->n_disks;
+    spans[added] = (struct gk_disk_span) { guests[i]->first_index,
+                                           guests[i]->n_disks };
     usable[added++] = guests[i];
   }
   if (added == 0)
@@ -326,14 +331,15 @@ run_appliance (struct df_guest **guests, size_t n,
     return 0;
   }
   if (added > 1)
-    df_find_conflicts (g, fses, usable, added, conflict, &pv_owners);
+    gk_find_conflicts (g, fses, spans, added, conflict, &pv_owners);
   /* Something only sharing made (an md array across two guests) or a
    * device that could not be placed: never guess, each guest alone
    * shows what is really its own.
    */
-  unclaimed = measure_all (g, fses, usable, added, conflict, &pv_owners)
+  unclaimed = measure_all (g, fses, usable, spans, added, conflict,
+                           &pv_owners)
     && added > 1;
-  df_pv_owners_free (&pv_owners);
+  gk_owned_ids_free (&pv_owners);
   for (size_t i = 0; i < added; ++i) {
     if (conflict[i] || unclaimed) {
       gk_debug ("%s: %s; rechecking it in its own appliance",

@@ -62,34 +62,6 @@ struct df_settings {
  */
 extern int df_run (df_guest_list *guests, const struct df_settings *s);
 
-/* check.c: after launch (FSES: the device and type pairs of the
- * filesystem probe), which guests of a shared appliance see each
- * other's LVM or btrfs metadata and must be rerun alone; and which guest each LVM PV belongs to (PV_OWNERS, for
- * df_guest_of_lv; free it with df_pv_owners_free).
- */
-struct owned_id {
-  char *id;
-  ssize_t owner;
-};
-DEFINE_VECTOR_TYPE (owned_id_list, struct owned_id);
-
-extern void df_find_conflicts (guestfs_h *g, char **fses,
-                               struct df_guest **guests, size_t n,
-                               bool *conflict, owned_id_list *pv_owners);
-extern void df_pv_owners_free (owned_id_list *pv_owners);
-
-/* Which guest owns the device DEV (e.g. "/dev/sdc3"), or -1. */
-extern ssize_t df_guest_of_device (const char *dev, struct df_guest **guests,
-                                   size_t n);
-
-/* Which guest owns the MD device MD (all its members), or -1. */
-extern ssize_t df_guest_of_md (guestfs_h *g, const char *md,
-                               struct df_guest **guests, size_t n);
-
-/* Which guest owns the LV "/dev/VG/LV" (by its VG's first PV), or -1. */
-extern ssize_t df_guest_of_lv (guestfs_h *g, const char *lv,
-                               const owned_id_list *pv_owners);
-
 /* tables.c: read the partition table of a local disk on the host.
  * A chain of logical partitions that loops is refused (the appliance
  * would never finish with it): returns -1 after reporting.  Other
@@ -100,8 +72,6 @@ extern int df_check_partition_table (const struct gk_drive *d,
                                      char **problem);
 
 /* devices.c: naming devices relative to a guest's first disk. */
-extern ssize_t df_device_index (const char *dev);
-extern char *df_device_name (size_t index);
 extern char *df_rename_device (const char *dev, size_t first_index);
 /* The order of libguestfs's list_filesystems, which virt-df's rows keep:
  * whole disks, partitions (sda2 before sda10), MD devices, LVs, then

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "appliance/owners.h"
 #include "utils/tap.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
@@ -380,7 +381,7 @@ test_json (void)
 static void
 name_is (size_t index, const char *expected)
 {
-  CLEANUP_FREE char *got = df_device_name (index);
+  CLEANUP_FREE char *got = gk_device_name (index);
   CLEANUP_FREE char *what = xasprintf ("device name %zu is %s",
                                        index, expected);
 
@@ -390,7 +391,7 @@ name_is (size_t index, const char *expected)
 static void
 index_is (const char *dev, ssize_t expected)
 {
-  ssize_t got = df_device_index (dev);
+  ssize_t got = gk_device_index (dev, NULL);
 
   if (!ok (got == expected, "device index of %s is %zd", dev, expected))
     printf ("#   got: %zd\n", got);
@@ -436,10 +437,10 @@ test_devices (void)
   index_is ("sda", -1);
 
   for (size_t i = 0; i < 2000; ++i) {
-    CLEANUP_FREE char *name = df_device_name (i);
+    CLEANUP_FREE char *name = gk_device_name (i);
 
-    if (df_device_index (name) != (ssize_t) i) {
-      printf ("#   %zu -> %s -> %zd\n", i, name, df_device_index (name));
+    if (gk_device_index (name, NULL) != (ssize_t) i) {
+      printf ("#   %zu -> %s -> %zd\n", i, name, gk_device_index (name, NULL));
       round_trip = false;
       break;
     }

@@ -1,14 +1,15 @@
-/* virt-df: is it safe for these guests to share one appliance?
+/* guestkit: which guest owns a device of a shared appliance, and
+ * which guests must not share one (owners.h).
  *
  * Disks of unrelated guests are independent, except for metadata that
  * the appliance's kernel and LVM treat as global: two guests cloned from
  * one template carry the same PV UUIDs and often the same VG names, and
- * btrfs refuses two filesystems with one UUID.  When that happens the
- * guests involved are rerun on their own; everybody else keeps the
- * results from the shared appliance.
+ * btrfs refuses two filesystems with one UUID.
  */
 #include <config.h>
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,10 +17,59 @@
 #include "utils/cleanups.h"
 #include "utils/string-list.h"
 #include "utils/vector.h"
-#include "df.h"
+#include "owners.h"
+
+#define DISK_PREFIX "/dev/sd"
+
+/* "/dev/sdc3" -> 2; letters count like spreadsheet columns (sdaa = 26).
+ * Sets *REST to what follows the letters.  -1 if DEV is not a disk.
+ */
+static ssize_t
+parse_disk (const char *dev, const char **rest)
+{
+  const char *p;
+  size_t n = 0;
+
+  if (!STRPREFIX (dev, DISK_PREFIX))
+    return -1;
+  p = dev + strlen (DISK_PREFIX);
+  if (!islower ((unsigned char) *p))
+    return -1;
+  for (; islower ((unsigned char) *p); ++p)
+    n = n * 26 + (size_t) (*p - 'a' + 1);
+  if (*p != '\0' && !isdigit ((unsigned char) *p) && *p != '/')
+    return -1;
+  *rest = p;
+  return (ssize_t) n - 1;
+}
 
 ssize_t
-df_guest_of_device (const char *dev, struct df_guest **guests, size_t n)
+gk_device_index (const char *dev, const char **rest)
+{
+  const char *ignored;
+
+  return parse_disk (dev, rest ? rest : &ignored);
+}
+
+char *
+gk_device_name (size_t index)
+{
+  char letters[16];
+  size_t i = sizeof letters - 1;
+
+  letters[i] = '\0';
+  index++;
+  do {
+    index--;
+    letters[--i] = 'a' + index % 26;
+    index /= 26;
+  } while (index > 0 && i > 0);
+  return xasprintf (DISK_PREFIX "%s", &letters[i]);
+}
+
+ssize_t
+gk_owner_of_device (const char *dev, const struct gk_disk_span *spans,
+                    size_t n)
 {
   ssize_t index;
 
@@ -32,14 +82,14 @@ df_guest_of_device (const char *dev, struct df_guest **guests, size_t n)
 
     if (dash)
       *dash = '\0';             /* an LV name was folded in: sdX only */
-    return df_guest_of_device (inner, guests, n);
+    return gk_owner_of_device (inner, spans, n);
   }
-  index = df_device_index (dev);
+  index = gk_device_index (dev, NULL);
   if (index < 0)
     return -1;
   for (size_t i = 0; i < n; ++i)
-    if ((size_t) index >= guests[i]->first_index
-        && (size_t) index < guests[i]->first_index + guests[i]->n_disks)
+    if ((size_t) index >= spans[i].first
+        && (size_t) index < spans[i].first + spans[i].n)
       return (ssize_t) i;
   return -1;
 }
@@ -73,7 +123,7 @@ mark (bool *conflict, ssize_t a, ssize_t b)
  */
 
 static void
-note_id (owned_id_list *ids, const char *id, ssize_t owner, bool *conflict)
+note_id (gk_owned_id_list *ids, const char *id, ssize_t owner, bool *conflict)
 {
   for (size_t i = 0; i < ids->len; ++i) {
     if (STREQ (ids->ptr[i].id, id)) {
@@ -82,11 +132,12 @@ note_id (owned_id_list *ids, const char *id, ssize_t owner, bool *conflict)
       return;
     }
   }
-  owned_id_list_append (ids, (struct owned_id) { xstrdup (id), owner });
+  gk_owned_id_list_append (ids,
+                           (struct gk_owned_id) { xstrdup (id), owner });
 }
 
 static void
-free_ids (owned_id_list *ids)
+free_ids (gk_owned_id_list *ids)
 {
   for (size_t i = 0; i < ids->len; ++i)
     free (ids->ptr[i].id);
@@ -96,13 +147,13 @@ free_ids (owned_id_list *ids)
 }
 
 void
-df_pv_owners_free (owned_id_list *pv_owners)
+gk_owned_ids_free (gk_owned_id_list *ids)
 {
-  free_ids (pv_owners);
+  free_ids (ids);
 }
 
 static ssize_t
-owner_of_pv (const owned_id_list *pv_owners, const char *uuid)
+owner_of_pv (const gk_owned_id_list *pv_owners, const char *uuid)
 {
   CLEANUP_FREE char *key = lvm_uuid_key (uuid);
 
@@ -121,8 +172,8 @@ owner_of_pv (const owned_id_list *pv_owners, const char *uuid)
  * hides (it shows only one of two PVs with one UUID).
  */
 static void
-find_pv_owners (guestfs_h *g, char **fses, struct df_guest **guests,
-                size_t n, owned_id_list *pv_owners, bool *conflict)
+find_pv_owners (guestfs_h *g, char **fses, const struct gk_disk_span *spans,
+                size_t n, gk_owned_id_list *pv_owners, bool *conflict)
 {
   for (size_t i = 0; fses && fses[i]; i += 2) {
     CLEANUP_FREE char *uuid = NULL;
@@ -134,17 +185,18 @@ find_pv_owners (guestfs_h *g, char **fses, struct df_guest **guests,
     if (uuid == NULL || *uuid == '\0')
       continue;
     key = lvm_uuid_key (uuid);
-    note_id (pv_owners, key, df_guest_of_device (fses[i], guests, n),
+    note_id (pv_owners, key, gk_owner_of_device (fses[i], spans, n),
              conflict);
   }
 }
 
 void
-df_find_conflicts (guestfs_h *g, char **fses, struct df_guest **guests,
-                   size_t n, bool *conflict, owned_id_list *pv_owners)
+gk_find_conflicts (guestfs_h *g, char **fses,
+                   const struct gk_disk_span *spans, size_t n,
+                   bool *conflict, gk_owned_id_list *pv_owners)
 {
   CLEANUP_FREE_LVM_VG_LIST struct guestfs_lvm_vg_list *vgs = NULL;
-  owned_id_list btrfs_uuids = empty_vector, vg_names = empty_vector;
+  gk_owned_id_list btrfs_uuids = empty_vector, vg_names = empty_vector;
 
   guestfs_push_error_handler (g, NULL, NULL);
 
@@ -156,10 +208,10 @@ df_find_conflicts (guestfs_h *g, char **fses, struct df_guest **guests,
       continue;
     uuid = guestfs_vfs_uuid (g, fses[i]);
     if (uuid && *uuid)
-      note_id (&btrfs_uuids, uuid, df_guest_of_device (fses[i], guests, n),
+      note_id (&btrfs_uuids, uuid, gk_owner_of_device (fses[i], spans, n),
                conflict);
   }
-  find_pv_owners (g, fses, guests, n, pv_owners, conflict);
+  find_pv_owners (g, fses, spans, n, pv_owners, conflict);
 
   /* A VG whose PVs belong to two guests, or two VGs with one name. */
   vgs = guestfs_vgs_full (g);
@@ -185,7 +237,8 @@ df_find_conflicts (guestfs_h *g, char **fses, struct df_guest **guests,
 }
 
 ssize_t
-df_guest_of_lv (guestfs_h *g, const char *lv, const owned_id_list *pv_owners)
+gk_owner_of_lv (guestfs_h *g, const char *lv,
+                const gk_owned_id_list *pv_owners)
 {
   CLEANUP_FREE char *vg = NULL;
   CLEANUP_FREE_STRING_LIST char **members = NULL;
@@ -204,7 +257,7 @@ df_guest_of_lv (guestfs_h *g, const char *lv, const owned_id_list *pv_owners)
 }
 
 ssize_t
-df_guest_of_md (guestfs_h *g, const char *md, struct df_guest **guests,
+gk_owner_of_md (guestfs_h *g, const char *md, const struct gk_disk_span *spans,
                 size_t n)
 {
   struct guestfs_mdstat_list *members;
@@ -219,7 +272,7 @@ df_guest_of_md (guestfs_h *g, const char *md, struct df_guest **guests,
     const char *member = members->val[i].mdstat_device;
     CLEANUP_FREE char *dev = STRPREFIX (member, "/dev/") ? xstrdup (member)
       : xasprintf ("/dev/%s", member);
-    ssize_t o = df_guest_of_device (dev, guests, n);
+    ssize_t o = gk_owner_of_device (dev, spans, n);
 
     if (o < 0 || (i > 0 && o != owner)) {
       owner = -1;
