@@ -53,6 +53,41 @@ guest_free (struct guest *gu)
   free (gu->package_management);
 }
 
+ssize_t
+disk_owner_of (guestfs_h *g, const struct disk_owners *d, const char *dev)
+{
+  ssize_t owner = gk_owner_of_device (dev, d->spans, d->n);
+
+  if (owner < 0 && STRPREFIX (dev, "/dev/md"))
+    owner = gk_owner_of_md (g, dev, d->spans, d->n);
+  if (owner < 0)
+    owner = gk_owner_of_lv (g, dev, &d->pv_owners);
+  return owner;
+}
+
+bool
+guest_owns_device (const struct guest *gu, const char *dev)
+{
+  ssize_t owner;
+
+  if (gu->owners == NULL)
+    return true;
+  owner = disk_owner_of (gu->g, gu->owners, dev);
+  return owner >= 0 && (size_t) owner == gu->index;
+}
+
+bool
+guest_owns_vg (const struct guest *gu, const char *vg)
+{
+  const struct disk_owners *d = gu->owners;
+  ssize_t owner;
+
+  if (d == NULL)
+    return true;
+  owner = gk_owner_of_vg (gu->g, vg, &d->pv_owners);
+  return owner >= 0 && (size_t) owner == gu->index;
+}
+
 static bool
 is_rh_family (const char *distro)
 {

@@ -4,7 +4,8 @@
  * overlays of them) are added, every operating system found is
  * mounted as it mounts itself, the filesystem operations run, then the
  * filesystems are unmounted and the device operations run.  See
- * sysprep.h for how the files share the work.
+ * sysprep.h for how the files share the work.  With --per-disk each
+ * -a disk is a guest of its own (per-disk.c).
  */
 #include <config.h>
 
@@ -21,8 +22,6 @@
 #include "appliance/facts.h"
 #include "appliance/handle.h"
 #include "appliance/luks.h"
-#include "diskio/format.h"
-#include "diskio/overlay.h"
 #include "libvirt/domains.h"
 #include "options/common.h"
 #include "options/options.h"
@@ -66,6 +65,7 @@ usage (int status)
           "  --network            Enable appliance network\n"
           "  --no-network         Disable appliance network (default)\n"
           "  --operations operations  Enable/disable specific operations\n"
+          "  --per-disk           Each -a disk is a separate guest\n"
           "  -q|--quiet           Don't print log messages\n"
           "  --remove-user-accounts users  Users to remove "
           "(user-account op)\n"
@@ -108,6 +108,7 @@ enum {
   NETWORK_OPTION,
   NO_NETWORK_OPTION,
   OPERATIONS_OPTION,
+  PER_DISK_OPTION,
   REMOVE_USER_ACCOUNTS_OPTION,
   SCRIPT_OPTION,
   SCRIPTDIR_OPTION,
@@ -131,6 +132,7 @@ static const struct option long_options[] = {
   { "no-network",           no_argument,       NULL, NO_NETWORK_OPTION },
   { "operation",            required_argument, NULL, OPERATIONS_OPTION },
   { "operations",           required_argument, NULL, OPERATIONS_OPTION },
+  { "per-disk",             no_argument,       NULL, PER_DISK_OPTION },
   { "remove-user-accounts", required_argument, NULL,
     REMOVE_USER_ACCOUNTS_OPTION },
   { "script",               required_argument, NULL, SCRIPT_OPTION },
@@ -226,6 +228,7 @@ parse_options (int argc, char *argv[], struct sysprep_options *o,
       break;
     case NETWORK_OPTION: o->network = true; break;
     case NO_NETWORK_OPTION: o->network = false; break;
+    case PER_DISK_OPTION: o->per_disk = true; break;
     case REMOVE_USER_ACCOUNTS_OPTION:
       add_users (&o->remove_users, "--remove-user-accounts", optarg);
       break;
@@ -257,6 +260,7 @@ print_facts (void)
   string_vector_append (&facts, xstrdup ("virt-sysprep"));
   string_vector_append (&facts, xstrdup ("dry-run"));
   string_vector_append (&facts, xstrdup ("customize"));
+  string_vector_append (&facts, xstrdup ("per-disk"));
   for (size_t i = 0; i < sysprep_nr_ops; ++i)
     string_vector_append (&facts, xasprintf ("operation:%s",
                                              sysprep_ops[i].name));
@@ -277,38 +281,6 @@ get_domain (struct gk_options *opts, struct gk_domain *dom)
                                  dom);
 }
 
-/* One disk: itself, or with --dry-run a throwaway qcow2 overlay of it
- * that takes every write (a remote disk gets libguestfs's own).
- */
-static void
-add_disk (guestfs_h *g, const struct gk_drive *d, bool dry_run)
-{
-  struct gk_drive ov;
-  CLEANUP_FREE char *format = NULL;
-  CLEANUP_FREE char *path = NULL;
-
-  if (!dry_run || d->type != GK_DRIVE_FILE) {
-    if (gk_add_drive (g, d, dry_run) == -1)
-      exit (EXIT_FAILURE);
-    return;
-  }
-  if (gk_check_drive (g, d) == -1)
-    exit (EXIT_FAILURE);
-  format = d->format ? xstrdup (d->format) : gk_image_detect_format (d->path);
-  if (format == NULL)
-    exit (EXIT_FAILURE);
-  path = gk_overlay_create (d->path, format, NULL);
-  if (path == NULL)
-    exit (EXIT_FAILURE);
-  gk_drive_init (&ov, path, "qcow2", "-a");
-  ov.arg = d->arg;
-  ov.cachemode = "unsafe";
-  if (gk_add_drive (g, &ov, false) == -1)
-    exit (EXIT_FAILURE);
-  ov.arg = NULL;
-  gk_drive_free (&ov);
-}
-
 static void
 add_disks (guestfs_h *g, const struct sysprep_options *o,
            const struct gk_domain *dom)
@@ -321,95 +293,12 @@ add_disks (guestfs_h *g, const struct sysprep_options *o,
       if (dom->disks.ptr[i].readonly)
         gk_error ("domain ‘%s’: disk %s is read-only", dom->name,
                   d.path);
-      add_disk (g, &d, o->dry_run);
+      sysprep_add_disk (g, &d, o->dry_run);
     }
     return;
   }
   for (size_t i = 0; i < o->opts->drives.len; ++i)
-    add_disk (g, &o->opts->drives.ptr[i], o->dry_run);
-}
-
-static int
-compare_ops (const void *a, const void *b)
-{
-  const struct sysprep_op *x = *(const struct sysprep_op *const *) a;
-  const struct sysprep_op *y = *(const struct sysprep_op *const *) b;
-
-  if (x->order != y->order)
-    return x->order - y->order;
-  return strcmp (x->name, y->name);
-}
-
-/* The enabled operations of PHASE, in the order they run. */
-static size_t
-ops_in_order (op_set ops, enum op_phase phase,
-              const struct sysprep_op **out)
-{
-  size_t n = 0;
-
-  for (size_t i = 0; i < sysprep_nr_ops; ++i)
-    if ((ops & ((op_set) 1 << i)) && sysprep_ops[i].phase == phase)
-      out[n++] = &sysprep_ops[i];
-  qsort (out, n, sizeof *out, compare_ops);
-  return n;
-}
-
-static int
-run_op (const struct sysprep_op *op, struct guest *gu)
-{
-  gk_message ("Performing \"%s\" ...", op->name);
-  if (op->phase == PHASE_FILESYSTEMS && !guest_is (gu, op->guests))
-    return 0;
-  if (op->globs && remove_globs (gu->g, op->globs, op->remove) == -1)
-    return -1;
-  if (op->perform && op->perform (gu) == -1)
-    return -1;
-  return 0;
-}
-
-/* The system CA store after ca-certificates or ipa-client removed
- * certificates from it: rebuilt by the guest's own tool if it has one.
- */
-static void
-update_ca_trust (struct guest *gu)
-{
-  const char *cmd = NULL;
-
-  if (guest_is_file (gu->g, "/usr/bin/update-ca-trust"))
-    cmd = "/usr/bin/update-ca-trust extract";
-  else if (guest_is_file (gu->g, "/usr/sbin/update-ca-certificates"))
-    cmd = "/usr/sbin/update-ca-certificates";
-  if (cmd) {
-    CLEANUP_FREE char *out = guestfs_sh (gu->g, cmd);
-
-    if (out == NULL)
-      gk_warning ("%s: %s", cmd, guestfs_last_error (gu->g));
-  }
-}
-
-static void
-sysprep_root (guestfs_h *g, const char *root, const struct sysprep_options *o,
-              op_set ops)
-{
-  const struct sysprep_op *order[64];
-  struct guest gu = { .g = g, .root = root, .o = o };
-  size_t n;
-
-  guest_facts (&gu);
-  if (guest_mount (g, root, o->mount_options) == -1)
-    exit (EXIT_FAILURE);
-  n = ops_in_order (ops, PHASE_FILESYSTEMS, order);
-  for (size_t i = 0; i < n; ++i)
-    if (run_op (order[i], &gu) == -1)
-      exit (EXIT_FAILURE);
-  if (gu.update_ca_trust)
-    update_ca_trust (&gu);
-  gk_guestfs_check (g, guestfs_umount_all (g), "umount_all");
-  n = ops_in_order (ops, PHASE_DEVICES, order);
-  for (size_t i = 0; i < n; ++i)
-    if (run_op (order[i], &gu) == -1)
-      exit (EXIT_FAILURE);
-  guest_free (&gu);
+    sysprep_add_disk (g, &o->opts->drives.ptr[i], o->dry_run);
 }
 
 static void
@@ -442,7 +331,8 @@ sysprep (const struct sysprep_options *o, const struct gk_domain *dom,
   if (roots[0] == NULL)
     gk_error ("no operating systems were found in the guest image");
   for (size_t i = 0; roots[i]; ++i)
-    sysprep_root (g, roots[i], o, ops);
+    if (sysprep_root (g, roots[i], o, ops, NULL, 0) == -1)
+      exit (EXIT_FAILURE);
   if (pid > 0)
     gk_interrupt_remove_child (pid);
   gk_guestfs_check (g, guestfs_shutdown (g), "shutdown");
@@ -478,7 +368,11 @@ main (int argc, char *argv[])
                 "Read virt-sysprep(1) man page for further information.");
   if (opts.libvirt_uri && !is_domain)
     gk_error ("-c/--connect is only used with -d");
+  if (o.per_disk && is_domain)
+    gk_error ("--per-disk is only used with -a: a domain is one guest");
   customize_check (&o.customize, &o, sel.ops);
+  if (o.per_disk)
+    exit (sysprep_per_disk (&o, sel.ops));
   if (is_domain)
     get_domain (&opts, &dom);
   sysprep (&o, is_domain ? &dom : NULL, sel.ops);

@@ -6,6 +6,10 @@
  *   operations.c  the table of operations (name, default, heading,
  *                 phase, what it does): adding one is one entry there
  *   selection.c   --enable / --operations: which operations run (pure)
+ *   run.c         one guest in a launched appliance: its operations
+ *                 around mounting it; the disks (or overlays) added
+ *   per-disk.c    --per-disk: each -a disk a guest, one shared launch,
+ *                 clones that cannot share rerun alone
  *   guest.c       the guest in the appliance: facts from inspection,
  *                 mounting as it mounts itself, glob removal helpers
  *   ops-*.c       operations that do more than remove globs
@@ -25,6 +29,7 @@
 #include <stdio.h>
 #include <guestfs.h>
 
+#include "appliance/owners.h"
 #include "options/options.h"
 #include "utils/vector.h"
 
@@ -132,12 +137,23 @@ struct sysprep_options {
   struct gk_options *opts;
   bool dry_run;
   bool network;
+  bool per_disk;                /* --per-disk: each -a disk a guest */
   const char *mount_options;    /* "mp:opts;mp:opts" */
   string_vector remove_users;   /* --remove-user-accounts */
   string_vector keep_users;     /* --keep-user-accounts */
   string_vector scripts;        /* --script, in order */
   const char *scriptdir;        /* --scriptdir, NULL: a temporary one */
   struct customize_options customize;
+};
+
+/* --per-disk: the guests sharing one appliance, each a span of its
+ * disks, and what tells their devices apart.
+ */
+struct disk_owners {
+  const struct gk_disk_span *spans;
+  size_t n;
+  char **fses;                  /* (device, type) pairs, all guests' */
+  gk_owned_id_list pv_owners;
 };
 
 /* What a filesystem operation sees: the guest, mounted. */
@@ -150,6 +166,12 @@ struct guest {
   char *package_management;     /* "apt", "dnf", "yum", ... */
   int major_version;
   const struct sysprep_options *o;
+  /* --per-disk: the guest is OWNERS->spans[INDEX] of a shared
+   * appliance and device operations touch its devices only; NULL:
+   * every device of the appliance is the guest's.
+   */
+  const struct disk_owners *owners;
+  size_t index;
   /* Set by operations, acted on after them. */
   bool update_ca_trust;
   bool ssh_hostkeys_removed;
@@ -218,6 +240,25 @@ extern void customize_check (const struct customize_options *co,
                              const struct sysprep_options *o, op_set ops);
 
 /* ------------------------------------------------------------------ */
+/* run.c and per-disk.c (the program's, beside main.c). */
+
+/* Add drive D to G, or with DRY_RUN a throwaway overlay of it.  Exits
+ * on error.
+ */
+extern void sysprep_add_disk (guestfs_h *g, const struct gk_drive *d,
+                              bool dry_run);
+/* Every operation of OPS on ROOT: mounted, the filesystem operations,
+ * unmounted, the device operations (on OWNERS->spans[INDEX]'s devices
+ * only if OWNERS is not NULL).  Returns 0, or -1 after reporting, the
+ * filesystems unmounted.
+ */
+extern int sysprep_root (guestfs_h *g, const char *root,
+                         const struct sysprep_options *o, op_set ops,
+                         const struct disk_owners *owners, size_t index);
+/* --per-disk: each -a disk a guest.  Returns the exit status. */
+extern int sysprep_per_disk (const struct sysprep_options *o, op_set ops);
+
+/* ------------------------------------------------------------------ */
 /* guest.c */
 
 /* Inspection's facts of ROOT into GU (g and root set by the caller). */
@@ -229,6 +270,15 @@ extern void guest_free (struct guest *gu);
 extern int guest_mount (guestfs_h *g, const char *root,
                         const char *mount_options);
 extern bool guest_is (const struct guest *gu, enum op_guests which);
+/* Whether the appliance's device DEV (a disk, partition, MD device, LV
+ * or LUKS mapping) or the VG named VG is the guest's (always true
+ * without --per-disk).
+ */
+extern bool guest_owns_device (const struct guest *gu, const char *dev);
+/* Which span of D holds DEV, or -1. */
+extern ssize_t disk_owner_of (guestfs_h *g, const struct disk_owners *d,
+                              const char *dev);
+extern bool guest_owns_vg (const struct guest *gu, const char *vg);
 /* Remove what each glob matches (MODE: files only or trees). */
 extern int remove_globs (guestfs_h *g, const char *const *globs,
                          enum op_remove mode);

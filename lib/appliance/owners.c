@@ -237,11 +237,22 @@ gk_find_conflicts (guestfs_h *g, char **fses,
 }
 
 ssize_t
+gk_owner_of_vg (guestfs_h *g, const char *vg,
+                const gk_owned_id_list *pv_owners)
+{
+  CLEANUP_FREE_STRING_LIST char **members = NULL;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  members = guestfs_vgpvuuids (g, vg);
+  guestfs_pop_error_handler (g);
+  return members && members[0] ? owner_of_pv (pv_owners, members[0]) : -1;
+}
+
+ssize_t
 gk_owner_of_lv (guestfs_h *g, const char *lv,
                 const gk_owned_id_list *pv_owners)
 {
   CLEANUP_FREE char *vg = NULL;
-  CLEANUP_FREE_STRING_LIST char **members = NULL;
   const char *slash;
 
   if (!STRPREFIX (lv, "/dev/"))
@@ -250,10 +261,7 @@ gk_owner_of_lv (guestfs_h *g, const char *lv,
   if (slash == NULL)
     return -1;
   vg = xstrndup (lv + 5, slash - (lv + 5));
-  guestfs_push_error_handler (g, NULL, NULL);
-  members = guestfs_vgpvuuids (g, vg);
-  guestfs_pop_error_handler (g);
-  return members && members[0] ? owner_of_pv (pv_owners, members[0]) : -1;
+  return gk_owner_of_vg (g, vg, pv_owners);
 }
 
 ssize_t

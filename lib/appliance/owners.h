@@ -57,6 +57,10 @@ extern ssize_t gk_owner_of_md (guestfs_h *g, const char *md,
 extern ssize_t gk_owner_of_lv (guestfs_h *g, const char *lv,
                                const gk_owned_id_list *pv_owners);
 
+/* The span owning the VG named VG (by its first PV), or -1. */
+extern ssize_t gk_owner_of_vg (guestfs_h *g, const char *vg,
+                               const gk_owned_id_list *pv_owners);
+
 /* After launch, FSES being the (device, type) pairs of the filesystem
  * probe (appliance/filesystems.h): sets CONFLICT[i] for every span
  * that shares LVM or btrfs identities with another, and fills
