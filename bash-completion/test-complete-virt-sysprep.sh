@@ -14,6 +14,7 @@ complete_words () { complete_with _guestkit_virt_sysprep "$@"; }
 
 vs="$top_builddir/sysprep/virt-sysprep"
 [ "$(complete_words "$vs" --list-op)" = "--list-operations" ]
+[ "$(complete_words "$vs" --per)" = "--per-disk" ]
 complete_words "$vs" -- | grep -qx -- --root-password
 complete_words "$vs" - | grep -qx -- -n
 
