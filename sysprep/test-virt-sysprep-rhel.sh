@@ -10,8 +10,11 @@
 # read back on the host with debugfs and blkid.  Two --script run on
 # the guest's tree served through FUSE.
 # Then a failing script and an image with no operating system get one
-# clear error each.
-# Appliance launches: 3.
+# clear error each.  Last, --per-disk: a fake Debian tree, the image
+# with no OS and a fresh copy of the RHEL tree as three guests of one
+# launch: each gets its own family's operations and its own new UUID,
+# the disk with no OS fails alone.
+# Appliance launches: 4.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
@@ -60,6 +63,8 @@ put /var/log/account/pacct 'acct'
 img="$t/rhel.img"
 truncate -s 64M "$img"
 mkfs.ext4 -q -F -L rhelroot -d "$r" "$img"
+# --per-disk's own copy, untouched by the runs before it.
+mkfs.ext4 -q -F -L rhelroot -d "$r" "$t/rhel2.img" 64M
 
 uuid_before="$(blkid -p -s UUID -o value "$img")"
 printf '#!/bin/sh\necho two > root/two\n' > "$t/s2.sh"
@@ -139,3 +144,77 @@ assert_eq "error lines, no OS" 1 "$(wc -l < "$t/err")"
 grep -qx \
   'virt-sysprep: error: no operating systems were found in the guest image' \
   "$t/err"
+
+# --per-disk: three disks, three guests, one launch.  A Debian tree
+# with the RH family's files planted too (and the RHEL tree has
+# Debian's): each guest's family operations act on its own disk only.
+d="$t/deb"
+r="$d"
+mkdir -p "$r/usr/bin" "$r/usr/sbin" "$r/tmp" "$r/root"
+ln -s usr/bin "$r/bin"
+ln -s usr/sbin "$r/sbin"
+put /etc/debian_version '12.5\n'
+put /etc/os-release 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'
+put /etc/fstab 'LABEL=debroot / ext4 defaults 0 1\n'
+put /etc/machine-id 'fedcba9876543210fedcba9876543210\n'
+put /etc/hostname 'debtemplate\n'
+put /var/cache/apt/archives/foo_1.0_amd64.deb 'deb'
+put /var/log/account/pacct 'acct'
+put /var/lib/rpm/__db.001 'db'
+put /etc/sysconfig/network-scripts/ifcfg-eth0 \
+  'DEVICE=eth0\nHWADDR=52:54:00:12:34:56\n'
+mkfs.ext4 -q -F -L debroot -d "$d" "$t/deb.img" 64M
+deb_uuid="$(blkid -p -s UUID -o value "$t/deb.img")"
+rhel_uuid="$(blkid -p -s UUID -o value "$t/rhel2.img")"
+noos_sum="$(sha256_of "$t/noos.img")"
+status=0
+: > "$t/launches"
+GUESTKIT_LAUNCH_LOG="$t/launches" "$vs" --per-disk --format raw \
+  -a "$t/deb.img" -a "$t/noos.img" -a "$t/rhel2.img" \
+  --operations defaults,fs-uuids --hostname pd \
+  > "$t/log" 2> "$t/err" || status=$?
+if [ -n "${GUESTKIT_LAUNCH_LOG:-}" ]; then
+  cat "$t/launches" >> "$GUESTKIT_LAUNCH_LOG"
+fi
+cat "$t/log" "$t/err"
+assert_eq "launches, --per-disk" 1 "$(wc -l < "$t/launches")"
+assert_eq "exit status, --per-disk with a disk without OS" 1 "$status"
+# (The fake trees have no random seed file: a warning for each.)
+assert_eq "error lines, --per-disk" 1 \
+  "$(grep -vc 'warning: random seed could not be set' "$t/err")"
+grep -qxF "virt-sysprep: error: $t/noos.img: no operating systems were \
+found in the guest image" "$t/err"
+assert_eq "image without OS, --per-disk" "$noos_sum" \
+  "$(sha256_of "$t/noos.img")"
+# Each guest's messages under its own line, in the order given.
+grep -n -e '\[disk [0-9]/3\]' -e 'Performing "customize"' "$t/log" |
+  sed 's/^\([0-9]*\):.*\(\[disk.*\|customize\).*/\2/' > "$t/order"
+assert_eq "--per-disk messages" "[disk 1/3] $t/deb.img
+customize
+[disk 2/3] $t/noos.img
+[disk 3/3] $t/rhel2.img
+customize" "$(cat "$t/order")"
+# fs-uuids: each disk's own filesystem got a new UUID.
+[ "$(blkid -p -s UUID -o value "$t/deb.img")" != "$deb_uuid" ]
+[ "$(blkid -p -s UUID -o value "$t/rhel2.img")" != "$rhel_uuid" ]
+
+rdump () { mkdir "$2"; debugfs -R "rdump / $2" "$1" 2>/dev/null; }
+rdump "$t/deb.img" "$t/deb-out"
+rdump "$t/rhel2.img" "$t/rhel-out"
+o="$t/deb-out"
+[ ! -e "$o/var/cache/apt/archives/foo_1.0_amd64.deb" ]
+[ -e "$o/var/log/account/pacct" ] && [ ! -s "$o/var/log/account/pacct" ]
+[ -e "$o/var/lib/rpm/__db.001" ]
+grep -qx HWADDR=52:54:00:12:34:56 \
+  "$o/etc/sysconfig/network-scripts/ifcfg-eth0"
+[ -e "$o/etc/machine-id" ] && [ ! -s "$o/etc/machine-id" ]
+assert_eq "hostname, Debian disk" pd "$(cat "$o/etc/hostname")"
+o="$t/rhel-out"
+[ ! -e "$o/var/lib/rpm/__db.001" ]
+[ -e "$o/var/cache/apt/archives/foo_1.0_amd64.deb" ]
+assert_eq "Debian's pacct, RHEL disk" acct \
+  "$(cat "$o/var/log/account/pacct")"
+assert_eq "ifcfg, RHEL disk" 'DEVICE=eth0
+ONBOOT=yes' "$(cat "$o/etc/sysconfig/network-scripts/ifcfg-eth0")"
+[ -e "$o/etc/machine-id" ] && [ ! -s "$o/etc/machine-id" ]
+assert_eq "hostname, RHEL disk" pd "$(cat "$o/etc/hostname")"
