@@ -108,8 +108,9 @@ run_appliance (const struct sysprep_options *o, op_set ops,
     owner[r] = n == 1 ? 0 : root_owner (g, &d, roots[r]);
     if (owner[r] >= 0)
       continue;
-    /* Mounting filesystems of another disk: alone, its disk shows
-     * what really is its own.
+    /* Mounting filesystems of another disk (a clone's fstab names a
+     * label or UUID both disks have): alone, its disk shows what
+     * really is its own.
      */
     gk_debug ("%s: an operating system on no single disk", roots[r]);
     home = disk_owner_of (g, &d, roots[r]);
@@ -122,8 +123,9 @@ run_appliance (const struct sysprep_options *o, op_set ops,
     bool found = false;
 
     if (conflict[k]) {
-      gk_message ("%s shares LVM or btrfs identities with another disk: "
-                  "it gets an appliance of its own", disk_name (drive));
+      gk_message ("%s cannot share the appliance (a clone's LVM, btrfs "
+                  "or filesystem identities): it gets one of its own",
+                  disk_name (drive));
       rerun[disks[k]] = true;
       continue;
     }
@@ -143,7 +145,8 @@ run_appliance (const struct sysprep_options *o, op_set ops,
     }
   }
   gk_owned_ids_free (&d.pv_owners);
-  gk_interrupt_remove_child (pid);
+  if (pid > 0)
+    gk_interrupt_remove_child (pid);
   if (guestfs_shutdown (g) == -1) {
     gk_error_noexit ("shutdown: %s", guestfs_last_error (g));
     for (size_t k = 0; k < n; ++k)
