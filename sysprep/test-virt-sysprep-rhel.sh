@@ -10,10 +10,12 @@
 # read back on the host with debugfs and blkid.  Two --script run on
 # the guest's tree served through FUSE.
 # Then a failing script and an image with no operating system get one
-# clear error each.  Last, --per-disk: a fake Debian tree, the image
-# with no OS and a fresh copy of the RHEL tree as three guests of one
-# launch: each gets its own family's operations and its own new UUID,
-# the disk with no OS fails alone.
+# clear error each (the failing script with --per-disk --dry-run and a
+# fake Debian tree: it fails alone, no image changes).  Last,
+# --per-disk: the Debian tree, the image with no OS and a fresh copy of
+# the RHEL tree as three guests of one launch: each gets its own
+# family's operations and its own new UUID, the disk with no OS fails
+# alone.
 # Appliance launches: 4.
 source "$srcdir/../tests/functions.sh"
 set -e
@@ -65,6 +67,25 @@ truncate -s 64M "$img"
 mkfs.ext4 -q -F -L rhelroot -d "$r" "$img"
 # --per-disk's own copy, untouched by the runs before it.
 mkfs.ext4 -q -F -L rhelroot -d "$r" "$t/rhel2.img" 64M
+
+# A Debian guest for --per-disk, with the RH family's files planted too
+# (as the RHEL tree has Debian's).
+r="$t/deb"
+mkdir -p "$r/usr/bin" "$r/usr/sbin" "$r/tmp" "$r/root"
+ln -s usr/bin "$r/bin"
+ln -s usr/sbin "$r/sbin"
+put /etc/debian_version '12.5\n'
+put /etc/os-release 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'
+put /etc/fstab 'LABEL=debroot / ext4 defaults 0 1\n'
+put /etc/machine-id 'fedcba9876543210fedcba9876543210\n'
+put /etc/hostname 'debtemplate\n'
+put /var/cache/apt/archives/foo_1.0_amd64.deb 'deb'
+put /var/log/account/pacct 'acct'
+put /var/lib/rpm/__db.001 'db'
+put /etc/sysconfig/network-scripts/ifcfg-eth0 \
+  'DEVICE=eth0\nHWADDR=52:54:00:12:34:56\n'
+mkfs.ext4 -q -F -L debroot -d "$r" "$t/deb.img" 64M
+r="$t/root"
 
 uuid_before="$(blkid -p -s UUID -o value "$img")"
 printf '#!/bin/sh\necho two > root/two\n' > "$t/s2.sh"
@@ -122,16 +143,27 @@ grep -qx HOSTNAME=newrh "$o/etc/sysconfig/network"
 assert_eq "second script" two "$(cat "$o/root/two")"
 
 # A script that fails fails the run, with one line, and the tree is
-# unmounted all the same.
+# unmounted all the same.  With --per-disk and --dry-run: it fails on
+# the RHEL disk only, the Debian disk after it is still done, and
+# neither image changes (an overlay each).
 status=0
-fail='test -e etc/redhat-release && exit 3'
-"$vs" --format raw -a "$img" --enable script --scriptdir "$t/sd" \
-  --script "$fail" > /dev/null 2> "$t/err" || status=$?
-cat "$t/err"
+fail='! test -e etc/redhat-release || exit 3'
+img_sum="$(sha256_of "$img")"
+deb_sum="$(sha256_of "$t/deb.img")"
+"$vs" -n --per-disk --format raw -a "$img" -a "$t/deb.img" \
+  --enable script --scriptdir "$t/sd" --script "$fail" \
+  > "$t/script.log" 2> "$t/err" || status=$?
+cat "$t/script.log" "$t/err"
 assert_eq "exit status, failed script" 1 "$status"
 assert_eq "error lines, failed script" 1 "$(wc -l < "$t/err")"
 grep -qxF "virt-sysprep: error: script failed: $fail" "$t/err"
 ! mountpoint -q "$t/sd"
+assert_eq "disks and scripts, failed script" "[disk 1/2] $img
+script
+[disk 2/2] $t/deb.img
+script" "$(grep -o -e '\[disk.*' -e 'script' "$t/script.log")"
+assert_eq "RHEL image, dry run" "$img_sum" "$(sha256_of "$img")"
+assert_eq "Debian image, dry run" "$deb_sum" "$(sha256_of "$t/deb.img")"
 
 # No operating system: one line, exit 1.
 mkdir "$t/empty"
@@ -145,25 +177,8 @@ grep -qx \
   'virt-sysprep: error: no operating systems were found in the guest image' \
   "$t/err"
 
-# --per-disk: three disks, three guests, one launch.  A Debian tree
-# with the RH family's files planted too (and the RHEL tree has
-# Debian's): each guest's family operations act on its own disk only.
-d="$t/deb"
-r="$d"
-mkdir -p "$r/usr/bin" "$r/usr/sbin" "$r/tmp" "$r/root"
-ln -s usr/bin "$r/bin"
-ln -s usr/sbin "$r/sbin"
-put /etc/debian_version '12.5\n'
-put /etc/os-release 'NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'
-put /etc/fstab 'LABEL=debroot / ext4 defaults 0 1\n'
-put /etc/machine-id 'fedcba9876543210fedcba9876543210\n'
-put /etc/hostname 'debtemplate\n'
-put /var/cache/apt/archives/foo_1.0_amd64.deb 'deb'
-put /var/log/account/pacct 'acct'
-put /var/lib/rpm/__db.001 'db'
-put /etc/sysconfig/network-scripts/ifcfg-eth0 \
-  'DEVICE=eth0\nHWADDR=52:54:00:12:34:56\n'
-mkfs.ext4 -q -F -L debroot -d "$d" "$t/deb.img" 64M
+# --per-disk: three disks, three guests, one launch: each guest's
+# family operations act on its own disk only.
 deb_uuid="$(blkid -p -s UUID -o value "$t/deb.img")"
 rhel_uuid="$(blkid -p -s UUID -o value "$t/rhel2.img")"
 noos_sum="$(sha256_of "$t/noos.img")"
