@@ -90,6 +90,11 @@ struct settings {
   string_vector mps;            /* -m */
   struct fish_prep preps[26];   /* -N */
   size_t nr_preps;
+  /* Where each -N goes among -a and -d, as upstream (command-line
+   * order): how many of them came before it; then the index of its
+   * disk in the appliance, once added.
+   */
+  size_t prep_after[26], prep_disk[26];
 };
 
 static void __attribute__ ((noreturn))
@@ -186,6 +191,7 @@ parse_options (int argc, char *argv[], struct settings *s)
       if (fish_prep_parse (optarg, s->nr_preps + 1, &s->preps[s->nr_preps],
                            &errmsg) == -1)
         gk_error ("%s", errmsg);
+      s->prep_after[s->nr_preps] = fish.opts.drives.len;
       s->nr_preps++;
       break;
     case 'r': fish.read_only = true; break;
@@ -267,15 +273,30 @@ error_handler (guestfs_h *g, void *data, const char *msg)
   fputc ('\n', stderr);
 }
 
-/* Returns the number of drives added. */
-static size_t
-add_disks (void)
+/* The -N disks that come before the AFTER-th -a/-d: made and added;
+ * *N counts the appliance's disks.
+ */
+static void
+add_preps (struct settings *s, size_t after, size_t *n)
+{
+  for (size_t i = 0; i < s->nr_preps; ++i)
+    if (s->prep_after[i] == after) {
+      if (fish_prep_create (&s->preps[i]) == -1)
+        exit (EXIT_FAILURE);
+      s->prep_disk[i] = (*n)++;
+    }
+}
+
+/* -a, -d and -N disks, in command-line order. */
+static void
+add_disks (struct settings *s)
 {
   size_t n = 0;
 
   for (size_t i = 0; i < fish.opts.drives.len; ++i) {
     const struct gk_drive *d = &fish.opts.drives.ptr[i];
 
+    add_preps (s, i, &n);
     if (d->type == GK_DRIVE_DOMAIN) {
       struct gk_domain dom;
       CLEANUP_FREE char *errmsg = NULL;
@@ -297,14 +318,12 @@ add_disks (void)
     else
       n++;
   }
-  return n;
+  add_preps (s, fish.opts.drives.len, &n);
 }
 
-/* -N: the disks are made and added after the others, and laid out once
- * the appliance runs.
- */
+/* -N: laid out once the appliance runs. */
 static void
-prepare_disks (const struct settings *s, size_t nr_drives)
+prepare_disks (const struct settings *s)
 {
   CLEANUP_FREE_STRING_LIST char **devices = NULL;
 
@@ -312,10 +331,10 @@ prepare_disks (const struct settings *s, size_t nr_drives)
   if (devices == NULL)
     exit (EXIT_FAILURE);
   for (size_t i = 0; i < s->nr_preps; ++i) {
-    if (nr_drives + i >= gk_count_strings (devices))
+    if (s->prep_disk[i] >= gk_count_strings (devices))
       gk_error ("-N %s: the disk is not in the appliance",
                 s->preps[i].filename);
-    if (fish_prep_run (&s->preps[i], devices[nr_drives + i]) == -1)
+    if (fish_prep_run (&s->preps[i], devices[s->prep_disk[i]]) == -1)
       exit (EXIT_FAILURE);
   }
 }
@@ -334,10 +353,8 @@ fish_launch (void)
  * --listen forks first: the launch belongs to the server.
  */
 static void
-open_handle (const struct settings *s)
+open_handle (struct settings *s)
 {
-  size_t nr_drives;
-
   fish.g = gk_handle_create ();
   guestfs_set_error_handler (fish.g, error_handler, NULL);
   if (!s->no_sync)
@@ -349,16 +366,13 @@ open_handle (const struct settings *s)
     gk_progress_attach (fish.g);
     fish.progress_bars = true;
   }
-  nr_drives = add_disks ();
-  for (size_t i = 0; i < s->nr_preps; ++i)
-    if (fish_prep_create (&s->preps[i]) == -1)
-      exit (EXIT_FAILURE);
+  add_disks (s);
   if (s->listen)
     fish_remote_listen (s->csh);
   if (s->inspector || s->mps.len > 1 || s->nr_preps > 0) {
     if (fish_launch () == -1)
       exit (EXIT_FAILURE);
-    prepare_disks (s, nr_drives);
+    prepare_disks (s);
     if (s->inspector && fish_inspect_and_mount () == -1)
       exit (EXIT_FAILURE);
     if (fish_mount_by_hand (s->mps.ptr) == -1)
