@@ -150,11 +150,77 @@ set_command_candidates (void)
   candidates = v.ptr;
 }
 
+/* Candidates for the optional arguments of CMD: "name:" for each one
+ * not given yet, or, once TEXT is "name:" of a boolean, its values.
+ */
+static char **
+optarg_candidates (const struct fish_cmd *cmd, const char *text,
+                   const char *given)
+{
+  string_vector v = empty_vector;
+  const char *colon = strchr (text, ':');
+
+  for (size_t i = 0; i < cmd->nr_optargs; ++i) {
+    const struct fish_optarg *o = &cmd->optargs[i];
+    size_t len = strlen (o->name);
+
+    if (colon) {
+      if ((size_t) (colon - text) == len &&
+          STREQLEN (text, o->name, len) && o->type == FISH_ARG_BOOL) {
+        string_vector_append (&v, xasprintf ("%s:true", o->name));
+        string_vector_append (&v, xasprintf ("%s:false", o->name));
+      }
+      continue;
+    }
+    for (const char *g = strstr (given, o->name); g; g = strstr (g + 1,
+                                                                o->name))
+      if ((g == given || g[-1] == ' ') && g[len] == ':')
+        goto next;              /* given already */
+    string_vector_append (&v, xasprintf ("%s:", o->name));
+  next: ;
+  }
+  string_vector_append (&v, NULL);
+  return v.ptr;
+}
+
+/* The command of the line whose word at START is being completed, and
+ * how many of its arguments come before that word (*ARG_INDEX: words
+ * split at blanks, enough to count); *GIVEN is the line up to START.
+ */
+static const struct fish_cmd *
+line_command (int start, size_t *arg_index, char **given)
+{
+  CLEANUP_FREE char *line = xstrndup (rl_line_buffer, start);
+  CLEANUP_FREE char *name = NULL;
+  size_t words = 0;
+
+  for (const char *p = line; *p; ) {
+    size_t len;
+
+    p += strspn (p, " \t");
+    len = strcspn (p, " \t");
+    if (len == 0)
+      break;
+    if (words++ == 0)
+      name = xstrndup (p[0] == '-' ? p + 1 : p, p[0] == '-' ? len - 1 : len);
+    p += len;
+  }
+  if (name == NULL)
+    return NULL;
+  *arg_index = words - 1;
+  *given = xstrdup (line);
+  return fish_find_cmd (name);
+}
+
 static char **
 complete (const char *text, int start, int end)
 {
   char **matches;
   int i = 0;
+  const struct fish_cmd *cmd;
+  size_t arg = 0;
+  CLEANUP_FREE char *given = NULL;
+  enum fish_arg_type type = FISH_ARG_PATH;
 
   (void) end;
   while (i < start && (rl_line_buffer[i] == ' ' || rl_line_buffer[i] == '-'))
@@ -168,7 +234,32 @@ complete (const char *text, int start, int end)
     matches = rl_completion_matches (text, next_candidate);
     return matches;
   }
-  candidates = guest_paths (text);
+  cmd = line_command (start, &arg, &given);
+  if (cmd && arg >= cmd->nr_args && cmd->nr_optargs > 0) {
+    /* After the arguments: the optional ones by name, "name:" kept
+     * open for its value.
+     */
+    candidates = optarg_candidates (cmd, text, given);
+    rl_attempted_completion_over = 1;
+    matches = rl_completion_matches (text, next_candidate);
+    if (matches && matches[1] == NULL && gk_str_has_suffix (matches[0], ":"))
+      rl_completion_suppress_append = 1;
+    return matches;
+  }
+  if (cmd && arg < cmd->nr_args)
+    type = cmd->args[arg].type;
+  if (type == FISH_ARG_FILE_IN || type == FISH_ARG_FILE_OUT)
+    return NULL;                /* readline's host file names */
+  if (type == FISH_ARG_BOOL) {
+    string_vector v = empty_vector;
+
+    string_vector_append (&v, xstrdup ("true"));
+    string_vector_append (&v, xstrdup ("false"));
+    string_vector_append (&v, NULL);
+    candidates = v.ptr;
+  }
+  else
+    candidates = guest_paths (text);
   if (candidates == NULL)
     return NULL;                /* readline's host file names */
   rl_attempted_completion_over = 1;

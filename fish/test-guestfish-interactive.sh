@@ -3,8 +3,10 @@
 # Tab completion of a command name, of a guest path and of an LV, the
 # results printed, Ctrl-D to leave with status 0, and the history kept
 # in ~/.guestfish for the next session (Up recalls the last command),
-# whose prompt comes from $GUESTFISH_PS1.  One launch (the first
-# session, -m); the second session has no disks and launches nothing.
+# whose prompt comes from $GUESTFISH_PS1, and completes by argument kind
+# (optional argument names and boolean values, host files for FileIn).
+# One launch (the first session, -m); the second session has no disks
+# and launches nothing.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
@@ -64,6 +66,18 @@ tmux -S "$sock" new-session -d -s two -x 120 -y 50 "$cmd"
 wait_for two '^fish> $'
 keys two Up Up
 wait_for two '^fish> vfs-type /dev/gktestvg/lvxfs$'
+# Completion by argument kind (no appliance needed): optional argument
+# names, a boolean's values (optional and positional), host files for a
+# FileIn argument.
+keys two C-u C-l 'add-drive /x read' Tab
+wait_for two '^fish> add-drive /x readonly:$'
+keys two 't' Tab
+wait_for two '^fish> add-drive /x readonly:true $'
+keys two C-u C-l 'set-trace f' Tab
+wait_for two '^fish> set-trace false $'
+touch "$t/host-file-for-upload"
+keys two C-u C-l "upload $t/host-file-for-up" Tab
+wait_for two "^fish> upload $t/host-file-for-upload \$"
 keys two C-u 'quit' Enter
 wait_for two '^status=0$'
 screen two | sed 's/ *$//' | cat -s
