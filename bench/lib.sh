@@ -75,34 +75,14 @@ bench_median_of ()
 bench_last_out=""
 bench_median ()
 {
-  local i t0 t1 times=() out err
-  out="$(mktemp "${TMPDIR:-/tmp}/bench-out.XXXXXX")"
-  err="$(mktemp "${TMPDIR:-/tmp}/bench-err.XXXXXX")"
-  for ((i = 1; i <= BENCH_RUNS; i++)); do
-    echo "### run $i: $*" >>"$bench_log"
-    t0="$(bench_now)"
-    if ! "$@" >"$out" 2>"$err"; then
-      cat "$out" "$err" >>"$bench_log"
-      bench_note "failed (run $i): $*"
-      tail -n 5 "$err" | sed 's/^/    /' >&2
-      rm -f "$out" "$err"
-      echo FAIL
-      return 1
-    fi
-    t1="$(bench_now)"
-    cat "$out" "$err" >>"$bench_log"
-    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
-    echo "### run $i took ${times[-1]} s" >>"$bench_log"
-  done
-  bench_last_out="$(cat "$out")"
-  rm -f "$out" "$err"
-  bench_median_of "${times[@]}"
+  bench_timed "$BENCH_RUNS" : "$@"
 }
 
 # bench_timed RUNS PREP CMD...: run PREP (untimed: a fresh copy of an
-# image the command changes, a new output disk) then CMD, RUNS times,
-# CMD's output to the log; print the median wall-clock seconds, or FAIL
-# (and return 1) if PREP or any run fails.
+# image the command changes, a new output disk; ":" for none) then CMD,
+# RUNS times, CMD's output to the log (the last run's stdout also in
+# $bench_last_out); print the median wall-clock seconds, or FAIL (and
+# return 1) if PREP or any run fails.
 bench_timed ()
 {
   local runs="$1" prep="$2" i t0 t1 times=() out err
@@ -131,6 +111,7 @@ bench_timed ()
     times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
     echo "### run $i took ${times[-1]} s" >>"$bench_log"
   done
+  bench_last_out="$(cat "$out")"
   rm -f "$out" "$err"
   bench_median_of "${times[@]}"
 }
