@@ -100,3 +100,31 @@ expect_error 'nosuchcmd: unknown command' -h nosuchcmd
 # Facts, and the version.
 "$fish" --machine-readable | grep -qx guestfish
 "$fish" -V | grep -q '^guestfish [0-9]'
+
+# The usage errors of the built-ins edit, more, display, hexedit, event
+# and reopen.
+expect_error '^guestfish: error: edit: 1 argument expected, 0 given' edit
+expect_error '^guestfish: error: vi: 1 argument expected, 2 given' vi a b
+expect_error '^guestfish: error: more: 1 argument expected' more
+expect_error '^guestfish: error: display: 1 argument expected' display
+expect_error '^guestfish: error: hexedit: 1 to 3 arguments expected, 0 given' \
+  hexedit
+expect_error '^guestfish: error: hexedit: 1 to 3 arguments expected, 4 given' \
+  hexedit a b c d
+expect_error '^guestfish: error: hexedit: ‘1Q’ is not a number' \
+  hexedit /dev/sda 1Q
+expect_error '^guestfish: error: hexedit: ‘x’ is not a number' \
+  hexedit /dev/sda x 1M
+expect_error "^guestfish: error: event: ‘bogus’ is not an event" \
+  event e clos,bogus true
+expect_error "^guestfish: error: event: ‘’ is not an event" \
+  event e close, true
+expect_error '^guestfish: error: event: 3 arguments expected' event e close
+expect_error '^guestfish: error: delete-event: e: no such event handler' \
+  delete-event e
+expect_error '^guestfish: error: reopen: 0 arguments expected' reopen x
+# Before "run", the download fails: the editor never runs.
+EDITOR=false expect_error '^libguestfs: error: download: ' edit /etc/motd
+# Help knows them.
+"$fish" help hexedit | grep -q '^hexedit filename|device \[max | start max\]$'
+"$fish" -h | grep -q '^list-events '

@@ -4,8 +4,8 @@
 # list-events and delete-event with close, trace and enter scripts;
 # reopen (a new, empty handle keeping guestfish's settings, the handlers
 # moved to it); --json for the return types a handle answers without an
-# appliance; and the usage errors of edit, more, display, hexedit,
-# event and reopen.  No launch.
+# appliance.  (Their usage errors are in test-guestfish-bad-input.)
+# No launch.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires python3 --version
@@ -94,41 +94,3 @@ status=0
 assert_eq "JSON error status" 1 "$status"
 [ ! -s "$t/out" ]
 grep -q '^guestfish: error: frobnicate: unknown command' "$t/err"
-
-# Usage errors: one line, exit 1, nothing launched, nothing left.
-expect_error () {
-  local pattern="$1" status=0
-  shift
-  "$fish" "$@" > "$t/out" 2> "$t/err" < /dev/null || status=$?
-  cat "$t/err"
-  assert_eq "exit status of $*" 1 "$status"
-  assert_eq "error lines of $*" 1 "$(wc -l < "$t/err")"
-  grep -q -e "$pattern" "$t/err"
-  ! grep -q 'could not start the libguestfs appliance' "$t/err"
-  assert_no_leftovers "$TMPDIR"
-}
-expect_error '^guestfish: error: edit: 1 argument expected, 0 given' edit
-expect_error '^guestfish: error: vi: 1 argument expected, 2 given' vi a b
-expect_error '^guestfish: error: more: 1 argument expected' more
-expect_error '^guestfish: error: display: 1 argument expected' display
-expect_error '^guestfish: error: hexedit: 1 to 3 arguments expected, 0 given' \
-  hexedit
-expect_error '^guestfish: error: hexedit: 1 to 3 arguments expected, 4 given' \
-  hexedit a b c d
-expect_error '^guestfish: error: hexedit: ‘1Q’ is not a number' \
-  hexedit /dev/sda 1Q
-expect_error '^guestfish: error: hexedit: ‘x’ is not a number' \
-  hexedit /dev/sda x 1M
-expect_error "^guestfish: error: event: ‘bogus’ is not an event" \
-  event e clos,bogus true
-expect_error "^guestfish: error: event: ‘’ is not an event" \
-  event e close, true
-expect_error '^guestfish: error: event: 3 arguments expected' event e close
-expect_error '^guestfish: error: delete-event: e: no such event handler' \
-  delete-event e
-expect_error '^guestfish: error: reopen: 0 arguments expected' reopen x
-# Before "run", the download fails: the editor never runs.
-EDITOR=false expect_error '^libguestfs: error: download: ' edit /etc/motd
-# Help knows them.
-"$fish" help hexedit | grep -q '^hexedit filename|device \[max | start max\]$'
-"$fish" -h | grep -q '^list-events '
