@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "utils/cleanups.h"
+#include "utils/fuse-unmount.h"
 #include "utils/messages.h"
 #include "utils/tmpfiles.h"
 #include "mount-fs.h"
@@ -161,21 +162,16 @@ signal_thread (void *arg)
 
   stop_signal_set (&set);
   for (;;) {
+    /* Open files would keep a plain unmount from working: detach the
+     * mount then, and the FUSE loop ends when they are closed.
+     */
+    static const struct gk_unmount_retries how = { .detach = true };
     CLEANUP_FREE char *errmsg = NULL;
-    enum unmount_result r;
     int sig;
 
     if (sigwait (&set, &sig) != 0)
       continue;
-    /* Open files would keep a plain unmount from working: detach the
-     * mount then, and the FUSE loop ends when they are closed.
-     */
-    r = fuse_unmount (cpath, false, &errmsg);
-    if (r == UNMOUNT_BUSY) {
-      free (errmsg);
-      r = fuse_unmount (cpath, true, &errmsg);
-    }
-    if (r == UNMOUNT_FAILED)
+    if (gk_fuse_unmount_retrying (cpath, &how, &errmsg) == GK_UNMOUNT_FAILED)
       gk_warning ("%s: cannot unmount %s: %s", strsignal (sig), cpath,
                   errmsg);
   }

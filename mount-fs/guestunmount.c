@@ -21,8 +21,8 @@
 #include "options/common.h"
 #include "options/options.h"
 #include "utils/cleanups.h"
+#include "utils/fuse-unmount.h"
 #include "utils/messages.h"
-#include "mount-fs.h"
 
 enum {
   FD_OPTION = GK_OPT_TOOL_FIRST,
@@ -146,7 +146,7 @@ main (int argc, char *argv[])
     gk_error ("extra parameter on the command line: ‘%s’", argv[optind + 1]);
   }
 
-  cpath = mountpoint_canonical (argv[optind]);
+  cpath = gk_mountpoint_canonical (argv[optind]);
   if (cpath == NULL)
     fail (errno == ENOENT ? 3 : 1, gk_quiet, "%s: %s", argv[optind],
           strerror (errno));
@@ -156,30 +156,27 @@ main (int argc, char *argv[])
     close (fd);
   }
 
-  for (long i = 0; ; ++i) {
-    CLEANUP_FREE char *errmsg = NULL;
-
-    switch (fuse_unmount (cpath, false, &errmsg)) {
-    case UNMOUNT_OK:
-      gk_debug ("%s unmounted", cpath);
-      exit (EXIT_SUCCESS);
-    case UNMOUNT_NOT_MOUNTED:
-      fail (3, gk_quiet, "%s is not mounted", argv[optind]);
-    case UNMOUNT_FAILED:
-      fail (EXIT_FAILURE, gk_quiet, "cannot unmount %s: %s", argv[optind],
-            errmsg);
-    case UNMOUNT_BUSY:
-      break;
-    }
-    if (i >= retries)
-      break;
+  {
     /* 1, 2, 4... seconds: a file manager closing its files, a shell
      * leaving the directory.
      */
-    unsigned delay = i < 6 ? 1u << i : 64;
+    const struct gk_unmount_retries how = {
+      .retries = (unsigned) retries, .delay_ms = 1000, .backoff = true,
+    };
+    CLEANUP_FREE char *errmsg = NULL;
 
-    gk_debug ("%s is busy: trying again in %u s", cpath, delay);
-    sleep (delay);
+    switch (gk_fuse_unmount_retrying (cpath, &how, &errmsg)) {
+    case GK_UNMOUNT_OK:
+      gk_debug ("%s unmounted", cpath);
+      exit (EXIT_SUCCESS);
+    case GK_UNMOUNT_NOT_MOUNTED:
+      fail (3, gk_quiet, "%s is not mounted", argv[optind]);
+    case GK_UNMOUNT_FAILED:
+      fail (EXIT_FAILURE, gk_quiet, "cannot unmount %s: %s", argv[optind],
+            errmsg);
+    case GK_UNMOUNT_BUSY:
+      break;
+    }
   }
   fail (2, gk_quiet, "cannot unmount %s: it is busy (a process has a "
         "file or its working directory under it)%s", argv[optind],

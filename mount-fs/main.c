@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "appliance/drives.h"
+#include "appliance/fuse.h"
 #include "appliance/handle.h"
 #include "appliance/luks.h"
 #include "diskio/image.h"
@@ -33,6 +34,7 @@
 #include "options/options.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
+#include "utils/fuse-unmount.h"
 #include "utils/machine-readable.h"
 #include "utils/messages.h"
 #include "utils/string-list.h"
@@ -266,10 +268,10 @@ check_mountpoint (struct settings *s)
   }
   if (!S_ISDIR (st.st_mode))
     gk_error ("mountpoint %s: not a directory", mp);
-  s->cpath = mountpoint_canonical (mp);
+  s->cpath = gk_mountpoint_canonical (mp);
   if (s->cpath == NULL)
     gk_error ("mountpoint %s: %s", mp, strerror (errno));
-  if (fuse_mounted (s->cpath))
+  if (gk_fuse_mounted (s->cpath))
     gk_error ("mountpoint %s: something is mounted there already", mp);
   dir = opendir (mp);
   if (dir == NULL)
@@ -401,48 +403,28 @@ mount_in_appliance (guestfs_h *g, const struct settings *s)
   return n;
 }
 
+static void
+ready (void *opaque)
+{
+  const struct settings *s = opaque;
+
+  daemon_ready (s->pid_file, s->ready_fd);
+}
+
 static int
 serve (guestfs_h *g, const struct settings *s)
 {
-  struct guestfs_mount_local_argv args = {
-    .bitmask = GUESTFS_MOUNT_LOCAL_READONLY_BITMASK,
-    .readonly = !s->rw,
+  const struct gk_fuse_serve fs = {
+    .dir = s->cpath, .what = s->mountpoint, .serving = s->mountpoint,
+    .readonly = !s->rw, .options = s->fuse_options,
+    .cachetimeout = s->dir_cache_timeout, .debugcalls = gk_verbose >= 2,
+    .ready = ready, .opaque = (void *) s,
   };
-
-  if (s->fuse_options) {
-    args.bitmask |= GUESTFS_MOUNT_LOCAL_OPTIONS_BITMASK;
-    args.options = s->fuse_options;
-  }
-  if (s->dir_cache_timeout >= 0) {
-    args.bitmask |= GUESTFS_MOUNT_LOCAL_CACHETIMEOUT_BITMASK;
-    args.cachetimeout = s->dir_cache_timeout;
-  }
-  if (gk_verbose >= 2) {
-    args.bitmask |= GUESTFS_MOUNT_LOCAL_DEBUGCALLS_BITMASK;
-    args.debugcalls = 1;
-  }
 
   /* Modes are the caller's, as with any filesystem (upstream does too). */
   umask (0);
   daemon_unmount_on_signals (s->cpath);
-  if (guestfs_mount_local_argv (g, s->cpath, &args) == -1) {
-    const char *err = guestfs_last_error (g);
-
-    gk_error_noexit ("cannot mount %s with FUSE: %.*s", s->mountpoint,
-                     err ? (int) strcspn (err, "\n") : 13,
-                     err ? err : "unknown error");
-    return -1;
-  }
-  daemon_ready (s->pid_file, s->ready_fd);
-  /* Each failed request of the FUSE loop is an errno for the caller,
-   * not a message.
-   */
-  if (guestfs_mount_local_run (g) == -1) {
-    gk_error_noexit ("serving %s failed: %s", s->mountpoint,
-                     guestfs_last_error (g));
-    return -1;
-  }
-  return 0;
+  return gk_fuse_serve (g, &fs);
 }
 
 /* After the FUSE loop: in --rw mode, everything written must be on the

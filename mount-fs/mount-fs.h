@@ -1,15 +1,18 @@
-/* guestmount-all and guestunmount: what their files share.
+/* guestmount-all: what its files share.
  *
  *   main.c       guestmount-all's options and its pipeline: check the
  *                mountpoint and the disks on the host, launch, mount in
- *                the appliance, serve through FUSE, sync on the way out
+ *                the appliance, serve through FUSE (appliance/fuse.h),
+ *                sync on the way out
  *   mounts.c     what is mounted inside the appliance: every filesystem
  *                under /dev/..., the guest's own tree (-i), or -m
  *   daemon.c     becoming a daemon only once the mount is ready
  *                (--pid-file, --fd), and signals turned into an unmount
  *   fuse-help.c  --fuse-help, from the libfuse libguestfs uses
- *   unmount.c    is a path a FUSE mount, and unmounting it (both tools)
- *   guestunmount.c  guestunmount
+ *
+ * guestunmount.c is guestunmount, alone.  Is a path a FUSE mount, and
+ * unmounting it, is utils/fuse-unmount.h (both tools and virt-sysprep's
+ * --script use it).
  */
 #ifndef GUESTKIT_MOUNT_FS_H
 #define GUESTKIT_MOUNT_FS_H
@@ -60,30 +63,5 @@ extern void daemon_unmount_on_signals (const char *mountpoint);
 
 /* fuse-help.c: libfuse's own help for -o, exits. */
 extern void fuse_help (void) __attribute__ ((noreturn));
-
-/* unmount.c */
-
-enum unmount_result {
-  UNMOUNT_OK,
-  UNMOUNT_BUSY,                 /* files are open under it */
-  UNMOUNT_NOT_MOUNTED,
-  UNMOUNT_FAILED,               /* any other reason (in *errmsg) */
-};
-
-/* PATH as /proc/self/mountinfo names it: absolute, no symlinks, found
- * even when PATH is a dead FUSE mount ("Transport endpoint is not
- * connected").  NULL with errno if its directory cannot be resolved.
- */
-extern char *mountpoint_canonical (const char *path);
-/* 1 if the canonical path CPATH is a FUSE mount now, 0 if not, 2 if
- * something else is mounted there.
- */
-extern int fuse_mounted (const char *cpath);
-/* One unmount attempt of the FUSE mount at canonical CPATH; LAZY
- * detaches it even while files are open.  On UNMOUNT_FAILED, *ERRMSG
- * (caller frees) says why.  Prints nothing.
- */
-extern enum unmount_result fuse_unmount (const char *cpath, bool lazy,
-                                         char **errmsg);
 
 #endif /* GUESTKIT_MOUNT_FS_H */

@@ -12,14 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "appliance/fuse.h"
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
-#include "utils/exec.h"
+#include "utils/fuse-unmount.h"
 #include "utils/messages.h"
 #include "utils/tmpfiles.h"
 #include "sysprep.h"
@@ -49,28 +49,19 @@ run_one (const char *dir, const char *script)
 
 /* In the child: the FUSE mount goes, which ends the parent's loop.
  * It may be busy for a moment while the kernel lets go of the
- * scripts' last references.
+ * scripts' last references: tried for 5 s, then detached (the loop
+ * still ends).
  */
 static void
 unmount (const char *dir)
 {
-  for (int i = 0; i < 50; ++i) {
-    if (umount2 (dir, 0) == 0)
-      return;
-    if (errno != EBUSY)
-      break;
-    usleep (100000);
-  }
-  {
-    const char *const argv[] = { "fusermount3", "-u", dir, NULL };
-    const struct gk_command cmd = { .argv = argv };
-    struct gk_command_result r = { 0 };
+  static const struct gk_unmount_retries how = {
+    .retries = 49, .delay_ms = 100, .detach = true,
+  };
+  CLEANUP_FREE char *errmsg = NULL;
 
-    if (gk_command_run (&cmd, &r) == 0 && gk_command_exited (&r, 0))
-      return;
-  }
-  /* The last resort: detach it, the loop still ends. */
-  umount2 (dir, MNT_DETACH);
+  if (gk_fuse_unmount_retrying (dir, &how, &errmsg) == GK_UNMOUNT_FAILED)
+    gk_warning ("cannot unmount %s: %s", dir, errmsg);
 }
 
 /* Exits with 0, or 1 + the index of the script that failed (the
@@ -91,42 +82,61 @@ scripts_child (const char *dir, const string_vector *scripts)
   _exit ((int) failed);
 }
 
+struct scripts {
+  const char *dir;
+  const string_vector *scripts;
+  pid_t pid;
+};
+
+/* The tree is mounted: the child runs the scripts while this process
+ * serves it.
+ */
+static void
+start_scripts (void *opaque)
+{
+  struct scripts *sc = opaque;
+
+  fflush (NULL);
+  sc->pid = fork ();
+  if (sc->pid == -1)
+    gk_error_errno ("fork");
+  if (sc->pid == 0)
+    scripts_child (sc->dir, sc->scripts);
+  gk_interrupt_add_child (sc->pid, -1);
+}
+
 int
 op_script (struct guest *gu)
 {
   const struct sysprep_options *o = gu->o;
   CLEANUP_FREE char *made = NULL;
-  const char *dir = o->scriptdir;
-  pid_t pid;
+  CLEANUP_FREE char *dir = NULL;
+  CLEANUP_FREE char *what = NULL;
+  struct scripts sc = { .scripts = &o->scripts, .pid = -1 };
   int status, r;
 
   if (o->scripts.len == 0)
     return 0;
-  if (dir == NULL) {
+  if (o->scriptdir == NULL) {
     made = xasprintf ("%s/scriptdir.XXXXXX", gk_tmpdir ());
     if (mkdtemp (made) == NULL)
       gk_error_errno ("mkdtemp");
-    dir = made;
   }
-  if (guestfs_mount_local (gu->g, dir, -1) == -1) {
-    gk_error_noexit ("cannot mount the guest on %s with FUSE: %s", dir,
-                     guestfs_last_error (gu->g));
-    return -1;
-  }
-  fflush (NULL);
-  pid = fork ();
-  if (pid == -1)
-    gk_error_errno ("fork");
-  if (pid == 0)
-    scripts_child (dir, &o->scripts);
-  gk_interrupt_add_child (pid, -1);
-  r = guestfs_mount_local_run (gu->g);
-  if (r == -1)
-    gk_error_noexit ("serving the guest to the scripts failed: %s",
-                     guestfs_last_error (gu->g));
-  if (waitpid (pid, &status, 0) == -1)
+  /* As the kernel's table names it, for the unmount. */
+  dir = gk_mountpoint_canonical (made ? made : o->scriptdir);
+  if (dir == NULL)
+    gk_error_errno ("%s", made ? made : o->scriptdir);
+  what = xasprintf ("the guest on %s", made ? made : o->scriptdir);
+  sc.dir = dir;
+  r = gk_fuse_serve (gu->g, &(const struct gk_fuse_serve) {
+      .dir = dir, .what = what, .serving = "the guest to the scripts",
+      .cachetimeout = -1, .ready = start_scripts, .opaque = &sc,
+    });
+  if (sc.pid == -1)
+    return -1;                  /* not mounted: said why */
+  if (waitpid (sc.pid, &status, 0) == -1)
     gk_error_errno ("waitpid");
-  gk_interrupt_remove_child (pid);
+  gk_interrupt_remove_child (sc.pid);
   if (made)
     rmdir (made);
   if (r == -1)

@@ -1,11 +1,5 @@
-/* guestkit: is a path a FUSE mount, and unmounting it.
- *
- * Both tools need it: guestunmount, and guestmount-all when a signal
- * asks it to stop.  The kernel's table (/proc/self/mountinfo) is the
- * truth, so a dead mount whose process was killed ("Transport endpoint
- * is not connected": stat fails on it) is still found and removed.
- * root unmounts with umount2 directly; anybody else through fusermount,
- * the setuid helper FUSE provides for that.
+/* guestkit: is a path a FUSE mount, and unmounting it (see
+ * fuse-unmount.h).
  */
 #include <config.h>
 
@@ -21,11 +15,12 @@
 #include "utils/alloc.h"
 #include "utils/cleanups.h"
 #include "utils/exec.h"
+#include "utils/fuse-unmount.h"
+#include "utils/messages.h"
 #include "utils/string-list.h"
-#include "mount-fs.h"
 
 char *
-mountpoint_canonical (const char *path)
+gk_mountpoint_canonical (const char *path)
 {
   CLEANUP_FREE char *dcopy = xstrdup (path);
   CLEANUP_FREE char *bcopy = xstrdup (path);
@@ -64,7 +59,7 @@ unescape (char *s)
 }
 
 int
-fuse_mounted (const char *cpath)
+gk_fuse_mounted (const char *cpath)
 {
   CLEANUP_FCLOSE FILE *fp = fopen ("/proc/self/mountinfo", "re");
   CLEANUP_FREE char *line = NULL;
@@ -99,23 +94,23 @@ fuse_mounted (const char *cpath)
   return r;
 }
 
-static enum unmount_result
+static enum gk_unmount_result
 unmount_as_root (const char *cpath, bool lazy, char **errmsg)
 {
   if (umount2 (cpath, (lazy ? MNT_DETACH : 0) | UMOUNT_NOFOLLOW) == 0)
-    return UNMOUNT_OK;
+    return GK_UNMOUNT_OK;
   if (errno == EBUSY)
-    return UNMOUNT_BUSY;
+    return GK_UNMOUNT_BUSY;
   if (errno == EINVAL)
-    return UNMOUNT_NOT_MOUNTED;
+    return GK_UNMOUNT_NOT_MOUNTED;
   *errmsg = xstrdup (strerror (errno));
-  return UNMOUNT_FAILED;
+  return GK_UNMOUNT_FAILED;
 }
 
 /* fusermount3 (FUSE 3) or fusermount (FUSE 2): either unmounts any
  * FUSE mount its user made.
  */
-static enum unmount_result
+static enum gk_unmount_result
 unmount_with_fusermount (const char *cpath, bool lazy, char **errmsg)
 {
   static const char *const helpers[] = { "fusermount3", "fusermount" };
@@ -128,36 +123,65 @@ unmount_with_fusermount (const char *cpath, bool lazy, char **errmsg)
 
     if (gk_command_run (&cmd, &res) == -1) {
       *errmsg = xstrdup ("could not run fusermount");
-      return UNMOUNT_FAILED;
+      return GK_UNMOUNT_FAILED;
     }
     if (gk_command_exited (&res, 127))
       continue;                 /* not installed: try the other */
     if (gk_command_exited (&res, 0))
-      return UNMOUNT_OK;
+      return GK_UNMOUNT_OK;
     /* fusermount says why only in words: ask the kernel's table. */
-    switch (fuse_mounted (cpath)) {
-    case 0: return UNMOUNT_NOT_MOUNTED;
-    case 1: return UNMOUNT_BUSY;
+    switch (gk_fuse_mounted (cpath)) {
+    case 0: return GK_UNMOUNT_NOT_MOUNTED;
+    case 1: return GK_UNMOUNT_BUSY;
     default:
       *errmsg = xstrdup ("not a FUSE filesystem");
-      return UNMOUNT_FAILED;
+      return GK_UNMOUNT_FAILED;
     }
   }
   *errmsg = xstrdup ("fusermount is not installed (Debian package fuse3)");
-  return UNMOUNT_FAILED;
+  return GK_UNMOUNT_FAILED;
 }
 
-enum unmount_result
-fuse_unmount (const char *cpath, bool lazy, char **errmsg)
+enum gk_unmount_result
+gk_fuse_unmount (const char *cpath, bool lazy, char **errmsg)
 {
   *errmsg = NULL;
-  switch (fuse_mounted (cpath)) {
-  case 0: return UNMOUNT_NOT_MOUNTED;
+  switch (gk_fuse_mounted (cpath)) {
+  case 0: return GK_UNMOUNT_NOT_MOUNTED;
   case 2:
     *errmsg = xstrdup ("not a FUSE filesystem: not unmounting it");
-    return UNMOUNT_FAILED;
+    return GK_UNMOUNT_FAILED;
   }
   if (geteuid () == 0)
     return unmount_as_root (cpath, lazy, errmsg);
   return unmount_with_fusermount (cpath, lazy, errmsg);
+}
+
+enum gk_unmount_result
+gk_fuse_unmount_retrying (const char *cpath,
+                          const struct gk_unmount_retries *how,
+                          char **errmsg)
+{
+  unsigned delay = how->delay_ms;
+  enum gk_unmount_result r;
+
+  for (unsigned i = 0; ; ++i) {
+    r = gk_fuse_unmount (cpath, false, errmsg);
+    if (r != GK_UNMOUNT_BUSY || i >= how->retries)
+      break;
+    if (delay % 1000 == 0)
+      gk_debug ("%s is busy: trying again in %u s", cpath, delay / 1000);
+    else
+      gk_debug ("%s is busy: trying again in %u ms", cpath, delay);
+    usleep (delay % 1000 * 1000);
+    sleep (delay / 1000);
+    if (how->backoff)
+      delay = delay * 2 > 64000 ? 64000 : delay * 2;
+  }
+  if (r == GK_UNMOUNT_BUSY && how->detach) {
+    /* Open files keep it: detached, it goes when they are closed. */
+    gk_debug ("%s is busy: detaching it", cpath);
+    r = gk_fuse_unmount (cpath, true, errmsg);
+  }
+  return r;
 }
