@@ -37,7 +37,7 @@ ntfs_mount () {
 # Idle: unmounted at once, and ntfs-3g ends.
 ntfs_mount
 "$gu" "$mnt"
-! is_mounted
+not is_mounted
 wait "$fs_pid"
 
 # guestmount-all will not mount over a mount.
@@ -70,20 +70,20 @@ assert_eq "guestunmount -q of a busy mount" 2 "$status"
 # Once the holder is gone, the default retries get it.
 ( sleep 1; kill "$holder" ) &
 "$gu" "$mnt"
-! is_mounted
+not is_mounted
 wait "$fs_pid" || :
 
 # Dead: the program serving it is killed.
 ntfs_mount
 kill -9 "$fs_pid"
 wait "$fs_pid" 2>/dev/null || :
-! ls "$mnt" 2>/dev/null
+not ls "$mnt" 2>/dev/null
 status=0
 LIBGUESTFS_HV=/bin/false "$gm" -a "$t/ntfs.img" "$mnt" 2> "$t/err" || status=$?
 assert_eq "guestmount-all over a dead mount" 1 "$status"
 grep -q "^guestmount-all: error: $mnt: a dead FUSE mount is there" "$t/err"
 "$gu" "$mnt"
-! is_mounted
+not is_mounted
 ls "$mnt" > /dev/null
 
 # --fd: unmounted only when the pipe's other end is closed.
@@ -94,7 +94,7 @@ sleep 1
 is_mounted
 exec {wfd}>&-
 wait "$gu_pid"
-! is_mounted
+not is_mounted
 
 # Not mounted (any more).
 status=0

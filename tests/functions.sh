@@ -509,5 +509,15 @@ assert_eq ()
   fi
 }
 
+# not CMD [ARG...]: fails, saying so, if CMD succeeds.  Under set -e a
+# line "! CMD" never stops a test, whatever CMD does: this does.
+not ()
+{
+  if "$@"; then
+    echo "$0: should have failed: $*" >&2
+    return 1
+  fi
+}
+
 # Libvirt: start_libvirtd, define_test_domain, ...
 source "$top_srcdir/tests/libvirtd.sh"
