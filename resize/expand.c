@@ -127,7 +127,7 @@ grow_luks (guestfs_h *g, const struct resize_options *o, const char *dev)
       inner.kind = GK_CONTENT_SWAP;
     else if (STREQ (type, "") || STREQ (type, "unknown"))
       inner.kind = GK_CONTENT_UNKNOWN;
-    gk_features_probe (g, &f);
+    gk_features_get (g, &f);
     m = content_grow_method (&inner, o, &f);
   }
   if (m == METHOD_NONE || m == METHOD_LUKS) {
@@ -218,7 +218,7 @@ expand_contents (struct source *src, const struct resize_options *o,
     gk_progress_attach (g);
   if (gk_add_drive (g, &drive, false) == -1 || gk_launch (g) == -1)
     exit (EXIT_FAILURE);
-  gk_features_probe (g, &f);
+  gk_features_get (g, &f);
 
   for (size_t i = 0; i < src->parts.len; ++i) {
     const struct partition *p = &src->parts.ptr[i];

@@ -85,7 +85,7 @@ shrink_contents (struct source *src, const struct resize_options *o)
                               -1) == -1
       || gk_launch (g) == -1)
     exit (EXIT_FAILURE);
-  gk_features_probe (g, &f);
+  gk_features_get (g, &f);
 
   for (size_t i = 0; i < src->parts.len; ++i)
     if (src->parts.ptr[i].shrink_to)

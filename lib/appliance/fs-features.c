@@ -116,6 +116,14 @@ gk_features_cached (struct gk_features *f)
 }
 
 void
+gk_features_get (guestfs_h *g, struct gk_features *f)
+{
+  gk_features_cached (f);
+  if (!f->known)
+    gk_features_probe (g, f);
+}
+
+void
 gk_features_launch_probe (struct gk_features *f)
 {
   CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();

@@ -20,6 +20,13 @@ struct gk_features {
 /* Ask the launched handle G, and remember the answer for later runs. */
 extern void gk_features_probe (guestfs_h *g, struct gk_features *f);
 
+/* The remembered answer if there is one, else ask the launched handle
+ * G.  Asking for btrfs loads its module in the appliance (about a
+ * second under emulation), which a tool that only grows an ext4 need
+ * not pay on every run.
+ */
+extern void gk_features_get (guestfs_h *g, struct gk_features *f);
+
 /* The remembered answer, or all true with known = false. */
 extern void gk_features_cached (struct gk_features *f);
 
