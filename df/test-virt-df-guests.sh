@@ -113,7 +113,7 @@ done
 grep -q "$dom_clone1: shares LVM or btrfs identities" "$t/all.log"
 grep -q "$dom_clone2: shares LVM or btrfs identities" "$t/all.log"
 for dom in "$dom_debian" "$dom_good" "$dom_random" "$dom_blank"; do
-  ! grep -q "$dom: shares" "$t/all.log"
+  not grep -q "$dom: shares" "$t/all.log"
 done
 # No filesystems is a warning (upstream prints the header and exits 0; a
 # cron job over many guests must not fail on one odd disk), a bad disk

@@ -25,7 +25,7 @@ done
 # Probed: the appliance on these machines has btrfs and xfs.
 grep -qx btrfs "$t/facts"
 grep -qx xfs "$t/facts"
-! grep -v '^[a-z0-9-]*$' "$t/facts"
+not grep -v '^[a-z0-9-]*$' "$t/facts"
 
 # An error: the usual line on stderr, and a JSON line on the channel,
 # whichever is chosen (no launch: the image is missing).
@@ -41,7 +41,7 @@ cat "$t/err" "$t/err2" "$t/channel"
 [ ! -s "$t/stdout" ]
 grep -q '^virt-df: error: .*missing.img' "$t/err"
 grep -q '^virt-df: error: .*missing.img' "$t/err2"
-! grep -q '^{' "$t/err2"
+not grep -q '^{' "$t/err2"
 diff -u <(grep -v '^{' "$t/err") "$t/err2"
 for channel in "$t/err" "$t/channel"; do
   grep '^{' "$channel" | python3 -c '
