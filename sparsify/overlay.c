@@ -18,9 +18,14 @@
 void
 sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov)
 {
-  CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
-  struct release_result r = { 0 };
+  CLEANUP_GUESTFS_CLOSE guestfs_h *g = NULL;
+  string_vector vgs_on_host = empty_vector;
+  struct release_result r = { .vgs_on_host = &vgs_on_host };
   int pid;
+
+  if (release_vgs_on_host (ov->path, o, &vgs_on_host) == -1)
+    exit (EXIT_FAILURE);
+  g = gk_handle_create ();
 
   guestfs_push_error_handler (g, NULL, NULL);
   if (!gk_quiet)
@@ -53,4 +58,5 @@ sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov)
   if (pid > 0)
     gk_interrupt_remove_child (pid);
   gk_guestfs_check (g, guestfs_shutdown (g), "shutdown");
+  string_vector_free_all (&vgs_on_host);
 }

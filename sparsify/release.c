@@ -571,6 +571,11 @@ release_vg (struct release *rel, const char *vg, int64_t vg_free)
               label (rel, vg));
   if (vg_free <= 0)             /* no free extents: nothing to do */
     return 0;
+  if (rel->r->vgs_on_host) {    /* done before the launch (vg-host.c) */
+    for (size_t i = 0; i < rel->r->vgs_on_host->len; ++i)
+      if (STREQ (rel->r->vgs_on_host->ptr[i], vg))
+        return 0;
+  }
   /* Held until the temporary LV is gone: in place, an interruption
    * must not leave it in the guest's VG.
    */

@@ -5,6 +5,7 @@
  *   copy mode   source.c (the input vetted on the host) →
  *               tmp.c (where the overlay goes, is there room; made by
  *               lib/diskio/overlay.c) →
+ *               vg-host.c (free LVM extents released on the host) →
  *               overlay.c (one appliance on the overlay, which protects
  *               the source) → release.c (free space discarded) →
  *               output.c (the overlay copied sparse on the host by
@@ -94,6 +95,15 @@ extern void overlay_create (const struct sparsify_options *o,
 extern void sparsify_overlay (const struct sparsify_options *o,
                               const struct overlay *ov);
 
+/* vg-host.c (copy mode, before the launch): make the free extents of
+ * the volume groups that the host-side parsers can account for exactly
+ * read as zeroes in OVERLAY, and append their names to *DONE.  VGs named
+ * by --ignore are left alone.  Returns 0, or -1 after reporting.
+ */
+extern int release_vgs_on_host (const char *overlay,
+                                const struct sparsify_options *o,
+                                string_vector *done);
+
 /* release.c: make the free space of every filesystem, volume group and
  * swap of the launched handle G read as zero.  IN_PLACE selects
  * upstream's in-place messages and refuses to zero-fill (in place that
@@ -112,6 +122,10 @@ struct release_result {
    * if NULL, release_free_space does.
    */
   bool *zero_used, *ignore_used;
+  /* If not NULL, the volume groups whose free space the caller already
+   * released on the host (vg-host.c): only their message is said.
+   */
+  const string_vector *vgs_on_host;
 };
 /* "--zero NAME: no such filesystem in the guest" for each of the N
  * NAMES not USED.

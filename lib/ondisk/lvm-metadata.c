@@ -489,6 +489,97 @@ gk_lvm_lv_start (const struct gk_lvm_vg *vg, const struct gk_lvm_lv *lv,
   return pv->pe_start + s->pv_start_extent * vg->extent_size;
 }
 
+static int
+compare_ranges (const void *a, const void *b)
+{
+  const struct gk_lvm_range *x = a, *y = b;
+
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The PV's used extents (start, count in extents), sorted; -1 with
+ * *ERRMSG if any segment of the VG cannot be accounted for exactly.
+ */
+static int
+used_extents (const struct gk_lvm_vg *vg, const struct gk_lvm_pv *pv,
+              gk_lvm_range_vector *used, char **errmsg)
+{
+  for (size_t i = 0; i < vg->lvs.len; ++i) {
+    const struct gk_lvm_lv *lv = &vg->lvs.ptr[i];
+
+    for (size_t j = 0; j < lv->segments.len; ++j) {
+      const struct gk_lvm_segment *s = &lv->segments.ptr[j];
+
+      /* Any other kind of segment may own extents this parser does not
+       * list (the other stripes, mirror images, a pool's data).
+       */
+      if (s->type == NULL || STRNEQ (s->type, "striped") ||
+          s->stripe_count != 1 || s->pv_name == NULL) {
+        *errmsg = xasprintf ("LV %s has a segment that is not linear",
+                             lv->name);
+        return -1;
+      }
+      if (STRNEQ (s->pv_name, pv->name) || s->extent_count == 0)
+        continue;
+      if (s->pv_start_extent > pv->pe_count ||
+          s->extent_count > pv->pe_count - s->pv_start_extent) {
+        *errmsg = xasprintf ("LV %s has extents past the end of PV %s",
+                             lv->name, pv->name);
+        return -1;
+      }
+      gk_lvm_range_vector_append (used, (struct gk_lvm_range) {
+          s->pv_start_extent, s->extent_count });
+    }
+  }
+  if (used->len > 1)
+    qsort (used->ptr, used->len, sizeof *used->ptr, compare_ranges);
+  for (size_t i = 1; i < used->len; ++i)
+    if (used->ptr[i].start < used->ptr[i - 1].start + used->ptr[i - 1].len) {
+      *errmsg = xasprintf ("two LVs share extent %" PRIu64 " of PV %s",
+                           used->ptr[i].start, pv->name);
+      return -1;
+    }
+  return 0;
+}
+
+int
+gk_lvm_pv_free_ranges (const struct gk_lvm_vg *vg, const struct gk_lvm_pv *pv,
+                       gk_lvm_range_vector *free_r, char **errmsg)
+{
+  gk_lvm_range_vector used = empty_vector;
+  gk_lvm_range_vector out = empty_vector;
+  uint64_t next = 0;            /* extents before it are accounted for */
+
+  /* Every byte offset computed below is at most pe_start + pe_count *
+   * extent_size, checked here once.
+   */
+  if (vg->extent_size == 0 || pv->pe_count > UINT64_MAX / vg->extent_size ||
+      pv->pe_start > UINT64_MAX - pv->pe_count * vg->extent_size) {
+    *errmsg = xasprintf ("PV %s: its extents do not fit in 64 bits",
+                         pv->name);
+    return -1;
+  }
+  if (used_extents (vg, pv, &used, errmsg) == -1) {
+    free (used.ptr);
+    return -1;
+  }
+  for (size_t i = 0; i <= used.len; ++i) {
+    uint64_t end = i < used.len ? used.ptr[i].start : pv->pe_count;
+
+    if (end > next)
+      gk_lvm_range_vector_append (&out, (struct gk_lvm_range) {
+          pv->pe_start + next * vg->extent_size,
+          (end - next) * vg->extent_size });
+    if (i < used.len)
+      next = used.ptr[i].start + used.ptr[i].len;
+  }
+  free (used.ptr);
+  for (size_t i = 0; i < out.len; ++i)
+    gk_lvm_range_vector_append (free_r, out.ptr[i]);
+  free (out.ptr);
+  return 0;
+}
+
 uint64_t
 gk_lvm_lv_size (const struct gk_lvm_vg *vg, const struct gk_lvm_lv *lv)
 {

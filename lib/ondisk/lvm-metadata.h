@@ -79,6 +79,26 @@ extern int64_t gk_lvm_lv_start (const struct gk_lvm_vg *vg,
 extern uint64_t gk_lvm_lv_size (const struct gk_lvm_vg *vg,
                                 const struct gk_lvm_lv *lv);
 
+/* A run of bytes, relative to the start of a PV. */
+struct gk_lvm_range {
+  uint64_t start, len;
+};
+
+DEFINE_VECTOR_TYPE (gk_lvm_range_vector, struct gk_lvm_range);
+
+/* The extents of PV that no LV of VG uses, as byte ranges relative to
+ * the start of the PV, in order, appended to *FREE_R.  Returns 0, or -1
+ * with *ERRMSG (caller frees; *FREE_R unchanged) when the answer cannot
+ * be exact: a segment that is not linear ("striped" with one stripe:
+ * mirrors, RAID, thin pools, snapshots, striping), segments that
+ * overlap or leave the PV, or numbers that do not fit.  Someone about
+ * to discard the bytes must then leave them alone.
+ */
+extern int gk_lvm_pv_free_ranges (const struct gk_lvm_vg *vg,
+                                  const struct gk_lvm_pv *pv,
+                                  gk_lvm_range_vector *free_r,
+                                  char **errmsg);
+
 extern const struct gk_lvm_pv *gk_lvm_find_pv (const struct gk_lvm_vg *vg,
                                                const char *pv_id);
 extern const struct gk_lvm_lv *gk_lvm_find_lv (const struct gk_lvm_vg *vg,

@@ -1166,6 +1166,120 @@ test_real (void)
   close (fd);
 }
 
+/* A VG text with one PV (100 extents of 4 MiB from 1 MiB, or PE_COUNT)
+ * and the LVs given (each "name {...}").
+ */
+static char *
+free_ranges_vg_text (const char *pe_count, const char *lvs)
+{
+  return xasprintf (
+    "fr_vg {\n"
+    "id = \"abcdef-ghij-klmn-opqr-stuv-wxyz-012345\"\n"
+    "seqno = 1\n"
+    "extent_size = 8192\n"
+    "physical_volumes {\n"
+    "pv0 {\n"
+    "id = \"ABCDEF-1234-5678-9abc-defg-hijk-LMNOPQ\"\n"
+    "pe_start = 2048\n"
+    "pe_count = %s\n"
+    "}\n"
+    "}\n"
+    "logical_volumes {\n%s}\n"
+    "}\n", pe_count, lvs);
+}
+
+static char *
+linear_lv (const char *name, const char *pv, int start, int count, int le)
+{
+  return xasprintf (
+    "%s%d {\nid = \"x\"\nstatus = [\"VISIBLE\"]\nsegment_count = 1\n"
+    "segment1 {\nstart_extent = %d\nextent_count = %d\n"
+    "type = \"striped\"\nstripe_count = 1\nstripes = [\"%s\", %d]\n}\n}\n",
+    name, start, le, count, pv, start);
+}
+
+/* Returns the free ranges as "start+len,..." in extents past pe_start,
+ * or "error", for LVS (the logical_volumes section's contents).
+ */
+static char *
+free_ranges_of (const char *pe_count, const char *lvs)
+{
+  CLEANUP_FREE char *text = free_ranges_vg_text (pe_count, lvs);
+  CLEANUP_FREE char *errmsg = NULL;
+  struct gk_lvm_vg *vg = NULL;
+  gk_lvm_range_vector ranges = empty_vector;
+  char *out = xstrdup ("");
+
+  if (gk_lvm_parse_metadata (text, strlen (text), &vg, &errmsg) == -1) {
+    printf ("#   parse: %s\n", errmsg);
+    free (out);
+    return xstrdup ("parse error");
+  }
+  if (gk_lvm_pv_free_ranges (vg, &vg->pvs.ptr[0], &ranges, &errmsg) == -1) {
+    free (out);
+    out = xstrdup ("error");
+  }
+  for (size_t i = 0; i < ranges.len; ++i) {
+    char *next = xasprintf ("%s%s%" PRIu64 "+%" PRIu64, out, i ? "," : "",
+                            (ranges.ptr[i].start - MiB) / (4 * MiB),
+                            ranges.ptr[i].len / (4 * MiB));
+
+    free (out);
+    out = next;
+  }
+  free (ranges.ptr);
+  gk_lvm_vg_free (vg);
+  return out;
+}
+
+static void
+expect_free (const char *pe_count, const char *lvs, const char *want,
+             const char *what)
+{
+  CLEANUP_FREE char *got = free_ranges_of (pe_count, lvs);
+
+  ok (STREQ (got, want), "free extents: %s", what);
+  if (STRNEQ (got, want))
+    printf ("#   got \"%s\", expected \"%s\"\n", got, want);
+}
+
+static void
+test_free_ranges (void)
+{
+  CLEANUP_FREE char *a = linear_lv ("a", "pv0", 0, 10, 0);
+  CLEANUP_FREE char *b = linear_lv ("b", "pv0", 30, 5, 0);
+  CLEANUP_FREE char *c = linear_lv ("c", "pv0", 12, 2, 0);
+  CLEANUP_FREE char *whole = linear_lv ("w", "pv0", 0, 100, 0);
+  CLEANUP_FREE char *past = linear_lv ("p", "pv0", 98, 3, 0);
+  CLEANUP_FREE char *overlap = linear_lv ("o", "pv0", 9, 2, 0);
+  CLEANUP_FREE char *other_pv = linear_lv ("x", "pv1", 0, 50, 0);
+  CLEANUP_FREE char *three = xasprintf ("%s%s%s", a, b, c);
+  CLEANUP_FREE char *overlapping = xasprintf ("%s%s", a, overlap);
+  CLEANUP_FREE char *elsewhere = xasprintf ("%s%s", a, other_pv);
+  const char *thin =
+    "t {\nid = \"t\"\nsegment_count = 1\nsegment1 {\nstart_extent = 0\n"
+    "extent_count = 4\ntype = \"thin\"\nthin_pool = \"pool\"\n}\n}\n";
+  const char *striped =
+    "s {\nid = \"s\"\nsegment_count = 1\nsegment1 {\nstart_extent = 0\n"
+    "extent_count = 4\ntype = \"striped\"\nstripe_count = 2\n"
+    "stripes = [\"pv0\", 50, \"pv0\", 60]\n}\n}\n";
+
+  expect_free ("100", "", "0+100", "an empty VG is all free");
+  expect_free ("100", three, "10+2,14+16,35+65",
+               "the gaps between three LVs, in order");
+  expect_free ("100", whole, "", "a full PV has no free range");
+  expect_free ("100", elsewhere, "10+90",
+               "segments on another PV are not this PV's");
+  /* What must never be guessed: refused, nothing listed. */
+  expect_free ("100", thin, "error", "a thin segment is refused");
+  expect_free ("100", striped, "error", "a striped segment is refused");
+  expect_free ("100", past, "error", "a segment past pe_count is refused");
+  expect_free ("100", overlapping, "error",
+               "overlapping segments are refused");
+  expect_free ("4611686018427387904", "", "error",
+               "a pe_count that overflows is refused");
+}
+
 int
 main (void)
 {
@@ -1183,6 +1297,7 @@ main (void)
   test_hostile_label ();
   test_pv_size ();
   test_hostile_text ();
+  test_free_ranges ();
   have_dm = run ("dmsetup version");
   test_real ();
   return tap_done ();
