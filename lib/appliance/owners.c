@@ -264,23 +264,94 @@ gk_owner_of_lv (guestfs_h *g, const char *lv,
   return gk_owner_of_vg (g, vg, pv_owners);
 }
 
+/* An MD or filesystem UUID as hex digits only, lower case: mdadm
+ * prints "0a1b2c3d:..." and blkid "0a1b2c3d-...".
+ */
+static char *
+uuid_digits (const char *uuid)
+{
+  char *out = xmalloc (strlen (uuid) + 1), *q = out;
+
+  for (const char *p = uuid; *p; ++p)
+    if (isxdigit ((unsigned char) *p))
+      *q++ = tolower ((unsigned char) *p);
+  *q = '\0';
+  return out;
+}
+
+static char *
+md_uuid (guestfs_h *g, const char *md)
+{
+  CLEANUP_FREE_STRING_LIST char **detail = NULL;
+
+  guestfs_push_error_handler (g, NULL, NULL);
+  detail = guestfs_md_detail (g, md);
+  guestfs_pop_error_handler (g);
+  for (size_t i = 0; detail && detail[i] && detail[i + 1]; i += 2)
+    if (STREQ (detail[i], "uuid"))
+      return uuid_digits (detail[i + 1]);
+  return NULL;
+}
+
+/* The span owning MEMBER, an array member as /proc/mdstat names it.
+ * Those are the appliance kernel's names, which libguestfs does not
+ * translate: under load its disks may be probed out of order, so
+ * /proc/mdstat's sda4 can be what every other call names sdb4.  Only
+ * the disk letter can differ, so the partition with the same suffix on
+ * each disk whose RAID member UUID is the array's is the member; more
+ * than one (clones) is no answer.
+ */
+static ssize_t
+owner_of_member (guestfs_h *g, const char *member, const char *uuid,
+                 const struct gk_disk_span *spans, size_t n)
+{
+  CLEANUP_FREE char *dev = STRPREFIX (member, "/dev/") ? xstrdup (member)
+    : xasprintf ("/dev/%s", member);
+  const char *suffix;
+  ssize_t owner = -1;
+
+  if (gk_device_index (dev, &suffix) < 0)
+    return -1;
+  for (size_t i = 0; i < n; ++i)
+    for (size_t k = spans[i].first; k < spans[i].first + spans[i].n; ++k) {
+      CLEANUP_FREE char *disk = gk_device_name (k);
+      CLEANUP_FREE char *candidate = xasprintf ("%s%s", disk, suffix);
+      CLEANUP_FREE char *found = NULL;
+      CLEANUP_FREE char *digits = NULL;
+
+      guestfs_push_error_handler (g, NULL, NULL);
+      found = guestfs_vfs_uuid (g, candidate);
+      guestfs_pop_error_handler (g);
+      if (found == NULL)
+        continue;
+      digits = uuid_digits (found);
+      if (STRNEQ (digits, uuid))
+        continue;
+      if (owner >= 0 && (size_t) owner != i)
+        return -1;
+      owner = (ssize_t) i;
+    }
+  return owner;
+}
+
 ssize_t
 gk_owner_of_md (guestfs_h *g, const char *md, const struct gk_disk_span *spans,
                 size_t n)
 {
   struct guestfs_mdstat_list *members;
+  CLEANUP_FREE char *uuid = md_uuid (g, md);
   ssize_t owner = -1;
 
+  if (uuid == NULL || *uuid == '\0')
+    return -1;
   guestfs_push_error_handler (g, NULL, NULL);
   members = guestfs_md_stat (g, md);
   guestfs_pop_error_handler (g);
   if (members == NULL)
     return -1;
   for (size_t i = 0; i < members->len; ++i) {
-    const char *member = members->val[i].mdstat_device;
-    CLEANUP_FREE char *dev = STRPREFIX (member, "/dev/") ? xstrdup (member)
-      : xasprintf ("/dev/%s", member);
-    ssize_t o = gk_owner_of_device (dev, spans, n);
+    ssize_t o = owner_of_member (g, members->val[i].mdstat_device, uuid,
+                                 spans, n);
 
     if (o < 0 || (i > 0 && o != owner)) {
       owner = -1;
