@@ -39,7 +39,7 @@ trap cleanup EXIT
 
 "$make_seed" synthetic "$out"
 for t in mbr gpt content lvm-label lvm-text domain-xml sizes uri \
-         machine-readable key; do
+         machine-readable key osinfo; do
     mkdir -p "$out/fuzz-$t"
 done
 
@@ -192,6 +192,39 @@ for k in /dev/sda2:key:secret /dev/sda2:file:/tmp/key \
          sda1:key:; do
     text key "seed-$((n++))" "$k"
 done
+# Release files and fstabs: the selector byte, then os-release,
+# redhat-release and debian_version separated by NULs (fuzz-osinfo.c).
+printf '\x05%s\0\0%s' \
+    'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+VERSION_ID="12"
+ID=debian
+' '12.5
+' > "$out/fuzz-osinfo/debian"
+printf '\x03%s\0%s' 'NAME="Red Hat Enterprise Linux"
+ID="rhel"
+VERSION_ID="9.2"
+' 'Red Hat Enterprise Linux release 9.2 (Plow)
+' > "$out/fuzz-osinfo/rhel"
+printf '\x02\0%s' 'CentOS Linux release 7.9.2009 (Core)' \
+    > "$out/fuzz-osinfo/centos"
+printf '\x01%s' "ID='alpine'
+VERSION_ID=3.18.4
+PRETTY_NAME=\"Alpine \\\$x\"" > "$out/fuzz-osinfo/alpine"
+printf '\x00%s' '# /etc/fstab
+UUID="1234-abcd" / ext4 errors=remount-ro 0 1
+  LABEL=boot	/boot ext4 defaults 0 2 # comment
+/dev/mapper/gkvg-swap none swap sw 0 0
+/dev/vda3 //srv//data/ xfs defaults
+/dev/xvdab /x ext4
+tmpfs /tmp tmpfs size=10%,mode=1777 0 0
+host:/export /mnt nfs defaults 0 0
+/dev/root / ext4 defaults
+UUID=x /home btrfs subvol=@home,compress=zstd 0 0
+PARTUUID=ab /efi vfat umask=0077 0 1
+/dev/disk/by-id/ata-x-part1 /d ext4
+0123456789abcdef.a /o ffs rw 1 1
+' > "$out/fuzz-osinfo/fstab"
+
 cat > "$out/fuzz-domain-xml/domain.xml" <<'XML'
 <domain type='kvm'>
   <name>guest</name>
