@@ -1,6 +1,7 @@
 /* virt-sysprep: the guest inside the appliance.
  *
- * Inspection's facts decide which operations apply; the guest is
+ * Inspection's facts (appliance/inspect.h) decide which operations
+ * apply; the guest is
  * mounted as its own fstab says (parents before children, with
  * --mount-options), and the helpers here are what the operations share:
  * glob removal and quiet probes.  Probes that may fail silence
@@ -18,30 +19,15 @@
 #include "utils/string-list.h"
 #include "sysprep.h"
 
-static char *
-quiet_string (guestfs_h *g, char *(*fn) (guestfs_h *, const char *),
-              const char *root)
-{
-  char *s;
-
-  guestfs_push_error_handler (g, NULL, NULL);
-  s = fn (g, root);
-  guestfs_pop_error_handler (g);
-  return s ? s : xstrdup ("unknown");
-}
-
 void
-guest_facts (struct guest *gu)
+guest_facts (struct guest *gu, const struct gk_os *os)
 {
-  gu->type = quiet_string (gu->g, guestfs_inspect_get_type, gu->root);
-  gu->distro = quiet_string (gu->g, guestfs_inspect_get_distro, gu->root);
-  gu->package_format =
-    quiet_string (gu->g, guestfs_inspect_get_package_format, gu->root);
-  gu->package_management =
-    quiet_string (gu->g, guestfs_inspect_get_package_management, gu->root);
-  guestfs_push_error_handler (gu->g, NULL, NULL);
-  gu->major_version = guestfs_inspect_get_major_version (gu->g, gu->root);
-  guestfs_pop_error_handler (gu->g);
+  gu->root = os->root;
+  gu->type = xstrdup (os->type);
+  gu->distro = xstrdup (os->distro);
+  gu->package_format = xstrdup (os->package_format);
+  gu->package_management = xstrdup (os->package_management);
+  gu->major_version = os->major_version;
 }
 
 void
@@ -143,14 +129,13 @@ mount_options_for (const char *mount_options, const char *mp)
 }
 
 int
-guest_mount (guestfs_h *g, const char *root, const char *mount_options)
+guest_mount (guestfs_h *g, const struct gk_os *os, const char *mount_options)
 {
-  CLEANUP_FREE_STRING_LIST char **mps =
-    guestfs_inspect_get_mountpoints (g, root);
+  char *const *mps = os->mountpoints;
   size_t maxlen = 0;
 
   if (mps == NULL) {
-    gk_error_noexit ("%s: %s", root, guestfs_last_error (g));
+    gk_error_noexit ("%s: %s", os->root, os->mountpoints_error);
     return -1;
   }
   for (size_t i = 0; mps[i]; i += 2)

@@ -20,8 +20,9 @@
 #include "appliance/drives.h"
 #include "appliance/events.h"
 #include "appliance/facts.h"
+#include "appliance/filesystems.h"
 #include "appliance/handle.h"
-#include "appliance/luks.h"
+#include "appliance/inspect.h"
 #include "libvirt/domains.h"
 #include "options/common.h"
 #include "options/options.h"
@@ -306,7 +307,8 @@ sysprep (const struct sysprep_options *o, const struct gk_domain *dom,
          op_set ops)
 {
   CLEANUP_GUESTFS_CLOSE guestfs_h *g = gk_handle_create ();
-  CLEANUP_FREE_STRING_LIST char **roots = NULL;
+  CLEANUP_FREE_STRING_LIST char **fses = NULL;
+  gk_os_list oses = empty_vector;
   int pid;
 
   guestfs_push_error_handler (g, NULL, NULL);
@@ -323,16 +325,16 @@ sysprep (const struct sysprep_options *o, const struct gk_domain *dom,
   pid = guestfs_get_pid (g);
   if (pid > 0)
     gk_interrupt_add_child (pid, -1);
-  if (gk_decrypt_luks (g, o->opts) == -1)
+  /* The filesystem probe opens LUKS devices with the keys given. */
+  fses = gk_find_filesystems (g, o->opts);
+  if (fses == NULL || gk_inspect (g, fses, &oses) == -1)
     exit (EXIT_FAILURE);
-  roots = guestfs_inspect_os (g);
-  if (roots == NULL)
-    gk_error ("inspection: %s", guestfs_last_error (g));
-  if (roots[0] == NULL)
+  if (oses.len == 0)
     gk_error ("no operating systems were found in the guest image");
-  for (size_t i = 0; roots[i]; ++i)
-    if (sysprep_root (g, roots[i], o, ops, NULL, 0) == -1)
+  for (size_t i = 0; i < oses.len; ++i)
+    if (sysprep_root (g, &oses.ptr[i], o, ops, NULL, 0) == -1)
       exit (EXIT_FAILURE);
+  gk_os_list_free (&oses);
   if (pid > 0)
     gk_interrupt_remove_child (pid);
   gk_guestfs_check (g, guestfs_shutdown (g), "shutdown");

@@ -2,9 +2,10 @@
  * template pipelines that reset many images at once.
  *
  * One launch pays for all of them: every disk (or its --dry-run
- * overlay) is added to one appliance, inspection's roots are given to
- * the disk holding their filesystems, and each guest in turn is
- * mounted, sysprepped, unmounted, and its own devices get new UUIDs.
+ * overlay) is added to one appliance, the operating systems found
+ * (appliance/inspect.h) are given to the disk holding their
+ * filesystems, and each guest in turn is mounted, sysprepped,
+ * unmounted, and its own devices get new UUIDs.
  * Clones of one template cannot share an appliance (the kernel and
  * LVM see one of two PVs, VGs or btrfs filesystems with one identity,
  * appliance/owners.h): those are left out of the shared run and each
@@ -33,20 +34,17 @@ disk_name (const struct gk_drive *d)
   return d->arg ? d->arg : d->path;
 }
 
-/* Which guest ROOT belongs to: the one holding its root filesystem and
+/* Which guest OS belongs to: the one holding its root filesystem and
  * every filesystem it mounts, or -1.
  */
 static ssize_t
-root_owner (guestfs_h *g, const struct disk_owners *d, const char *root)
+root_owner (guestfs_h *g, const struct disk_owners *d, const struct gk_os *os)
 {
-  CLEANUP_FREE_STRING_LIST char **mps = NULL;
-  ssize_t owner = disk_owner_of (g, d, root);
+  char *const *mps = os->mountpoints;
+  ssize_t owner = disk_owner_of (g, d, os->root);
 
   if (owner < 0)
     return -1;
-  guestfs_push_error_handler (g, NULL, NULL);
-  mps = guestfs_inspect_get_mountpoints (g, root);
-  guestfs_pop_error_handler (g);
   for (size_t i = 0; mps && mps[i]; i += 2)
     if (disk_owner_of (g, d, mps[i + 1]) != owner)
       return -1;
@@ -68,7 +66,7 @@ run_appliance (const struct sysprep_options *o, op_set ops,
   CLEANUP_FREE bool *conflict = xcalloc (n, sizeof *conflict);
   CLEANUP_FREE ssize_t *owner = NULL;
   CLEANUP_FREE_STRING_LIST char **fses = NULL;
-  CLEANUP_FREE_STRING_LIST char **roots = NULL;
+  gk_os_list oses = empty_vector;
   struct disk_owners d = { .spans = spans, .n = n,
                            .pv_owners = empty_vector };
   size_t nr_roots;
@@ -95,25 +93,23 @@ run_appliance (const struct sysprep_options *o, op_set ops,
   d.fses = fses;
   if (n > 1)
     gk_find_conflicts (g, fses, spans, n, conflict, &d.pv_owners);
-  roots = guestfs_inspect_os (g);
-  if (roots == NULL) {
-    gk_error_noexit ("inspection: %s", guestfs_last_error (g));
+  if (gk_inspect (g, fses, &oses) == -1)
     goto fail_all;
-  }
-  nr_roots = gk_count_strings (roots);
+  nr_roots = oses.len;
   owner = xcalloc (nr_roots + 1, sizeof *owner);
   for (size_t r = 0; r < nr_roots; ++r) {
     ssize_t home;
 
-    owner[r] = n == 1 ? 0 : root_owner (g, &d, roots[r]);
+    owner[r] = n == 1 ? 0 : root_owner (g, &d, &oses.ptr[r]);
     if (owner[r] >= 0)
       continue;
     /* Mounting filesystems of another disk (a clone's fstab names a
      * label or UUID both disks have): alone, its disk shows what
      * really is its own.
      */
-    gk_debug ("%s: an operating system on no single disk", roots[r]);
-    home = disk_owner_of (g, &d, roots[r]);
+    gk_debug ("%s: an operating system on no single disk",
+              oses.ptr[r].root);
+    home = disk_owner_of (g, &d, oses.ptr[r].root);
     if (home >= 0)
       conflict[home] = true;
   }
@@ -135,7 +131,7 @@ run_appliance (const struct sysprep_options *o, op_set ops,
       if (owner[r] != (ssize_t) k)
         continue;
       found = true;
-      if (sysprep_root (g, roots[r], o, ops, &d, k) == -1)
+      if (sysprep_root (g, &oses.ptr[r], o, ops, &d, k) == -1)
         failed[disks[k]] = true;
     }
     if (!found) {
@@ -145,6 +141,7 @@ run_appliance (const struct sysprep_options *o, op_set ops,
     }
   }
   gk_owned_ids_free (&d.pv_owners);
+  gk_os_list_free (&oses);
   if (pid > 0)
     gk_interrupt_remove_child (pid);
   if (guestfs_shutdown (g) == -1) {
@@ -158,6 +155,7 @@ run_appliance (const struct sysprep_options *o, op_set ops,
   if (pid > 0)
     gk_interrupt_remove_child (pid);
   gk_owned_ids_free (&d.pv_owners);
+  gk_os_list_free (&oses);
   for (size_t k = 0; k < n; ++k)
     failed[disks[k]] = true;
 }

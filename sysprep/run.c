@@ -108,18 +108,19 @@ update_ca_trust (struct guest *gu)
 }
 
 int
-sysprep_root (guestfs_h *g, const char *root, const struct sysprep_options *o,
-              op_set ops, const struct disk_owners *owners, size_t index)
+sysprep_root (guestfs_h *g, const struct gk_os *os,
+              const struct sysprep_options *o, op_set ops,
+              const struct disk_owners *owners, size_t index)
 {
   const struct sysprep_op *order[64];
   struct guest gu = {
-    .g = g, .root = root, .o = o, .owners = owners, .index = index,
+    .g = g, .o = o, .owners = owners, .index = index,
   };
   size_t n;
   int r = 0;
 
-  guest_facts (&gu);
-  if (guest_mount (g, root, o->mount_options) == -1)
+  guest_facts (&gu, os);
+  if (guest_mount (g, os, o->mount_options) == -1)
     r = -1;
   n = ops_in_order (ops, PHASE_FILESYSTEMS, order);
   for (size_t i = 0; r == 0 && i < n; ++i)

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <guestfs.h>
 
+#include "appliance/inspect.h"
 #include "appliance/owners.h"
 #include "options/options.h"
 #include "utils/vector.h"
@@ -247,12 +248,13 @@ extern void customize_check (const struct customize_options *co,
  */
 extern void sysprep_add_disk (guestfs_h *g, const struct gk_drive *d,
                               bool dry_run);
-/* Every operation of OPS on ROOT: mounted, the filesystem operations,
- * unmounted, the device operations (on OWNERS->spans[INDEX]'s devices
- * only if OWNERS is not NULL).  Returns 0, or -1 after reporting, the
- * filesystems unmounted.
+/* Every operation of OPS on the operating system OS (appliance/
+ * inspect.h): mounted, the filesystem operations, unmounted, the
+ * device operations (on OWNERS->spans[INDEX]'s devices only if OWNERS
+ * is not NULL).  Returns 0, or -1 after reporting, the filesystems
+ * unmounted.
  */
-extern int sysprep_root (guestfs_h *g, const char *root,
+extern int sysprep_root (guestfs_h *g, const struct gk_os *os,
                          const struct sysprep_options *o, op_set ops,
                          const struct disk_owners *owners, size_t index);
 /* --per-disk: each -a disk a guest.  Returns the exit status. */
@@ -261,13 +263,13 @@ extern int sysprep_per_disk (const struct sysprep_options *o, op_set ops);
 /* ------------------------------------------------------------------ */
 /* guest.c */
 
-/* Inspection's facts of ROOT into GU (g and root set by the caller). */
-extern void guest_facts (struct guest *gu);
+/* Inspection's facts of OS into GU (g set by the caller). */
+extern void guest_facts (struct guest *gu, const struct gk_os *os);
 extern void guest_free (struct guest *gu);
-/* Mount ROOT's filesystems as the guest's fstab says (parents first),
+/* Mount OS's filesystems as the guest's fstab says (parents first),
  * with --mount-options.  Returns 0, or -1 after reporting.
  */
-extern int guest_mount (guestfs_h *g, const char *root,
+extern int guest_mount (guestfs_h *g, const struct gk_os *os,
                         const char *mount_options);
 extern bool guest_is (const struct guest *gu, enum op_guests which);
 /* Whether the appliance's device DEV (a disk, partition, MD device, LV

@@ -6,6 +6,8 @@
 # gone, exactly the expected ones are new, and the files the options
 # wrote say what they should.  Then --dry-run leaves the image
 # byte-identical (through -d when libvirtd can start).
+# The sysprep run's fast inspection is checked against libguestfs's in
+# the same launch (GUESTKIT_INSPECT_LOG).
 # Appliance launches: 4 (plant + list, sysprep, list + read, dry run).
 source "$srcdir/../tests/functions.sh"
 set -e
@@ -71,6 +73,7 @@ echo tarred > "$t/tar/t.txt"
 tar -C "$t/tar" -czf "$t/t.tar.gz" t.txt
 printf '%s\n' '# customize commands' '' 'mkdir /opt/fromfile' \
   '--write /opt/fromfile/x:y' > "$t/cmds"
+GUESTKIT_INSPECT_LOG="$t/inspect.log" \
 "$vs" -a "$img" --operations defaults,user-account \
   --keep-user-accounts alice,bob,carol \
   --hostname sysprepped --timezone Test/Zone \
@@ -90,8 +93,12 @@ printf '%s\n' '# customize commands' '' 'mkdir /opt/fromfile' \
   --firstboot-install vim \
   --edit '/etc/hosts:s/^(127\.0\.0\.1)\s+localhost$/$1 localhost loopback/' \
   --commands-from-file "$t/cmds" --no-logfile > "$t/log"
-cat "$t/log"
+cat "$t/log" "$t/inspect.log"
 head -1 "$t/log" | grep -qx '\[   0\.0\] Examining the guest \.\.\.'
+# The fast inspection was taken and says what libguestfs says.
+grep -qx "fast: same as libguestfs's, 1 operating systems" "$t/inspect.log"
+grep -Eq '^fast /dev/sda[0-9]+ linux debian deb apt 12 (.* )?/ /dev/sda' \
+  "$t/inspect.log"
 for op in logfiles machine-id ssh-hostkeys user-account customize \
           lvm-uuids; do
   grep -q "^\[ *[0-9.]*\] Performing \"$op\" \.\.\.$" "$t/log"

@@ -10,8 +10,10 @@
 # read back on the host with debugfs and blkid.  Two --script run on
 # the guest's tree served through FUSE.
 # Then a failing script and an image with no operating system get one
-# clear error each (the failing script with --per-disk --dry-run and a
-# fake Debian tree: it fails alone, no image changes).  Last,
+# clear error each (the failing script with --per-disk --dry-run, a
+# fake Debian tree and the Debian LVM guest: it fails alone, no image
+# changes; the fast inspection of the three is checked against
+# libguestfs's in that launch, GUESTKIT_INSPECT_LOG).  Last,
 # --per-disk: the Debian tree, the image with no OS and a fresh copy of
 # the RHEL tree as three guests of one launch: each gets its own
 # family's operations and its own new UUID, the disk with no OS fails
@@ -25,6 +27,7 @@ requires debugfs -V
 requires blkid -V
 requires test -c /dev/fuse
 
+lvm="$(debian_lvm_guest_image)" || exit $?
 test_tmpdir --private-tmpdir
 vs="$top_builddir/sysprep/virt-sysprep"
 r="$t/root"
@@ -144,23 +147,36 @@ assert_eq "second script" two "$(cat "$o/root/two")"
 
 # A script that fails fails the run, with one line, and the tree is
 # unmounted all the same.  With --per-disk and --dry-run: it fails on
-# the RHEL disk only, the Debian disk after it is still done, and
-# neither image changes (an overlay each).
+# the RHEL disk only, the Debian disks after it are still done, and
+# no image changes (an overlay each).
 status=0
 fail='! test -e etc/redhat-release || exit 3'
 img_sum="$(sha256_of "$img")"
 deb_sum="$(sha256_of "$t/deb.img")"
+GUESTKIT_INSPECT_LOG="$t/inspect.log" \
 "$vs" -n --per-disk --format raw -a "$img" -a "$t/deb.img" \
+  --format qcow2 -a "$lvm" \
   --enable script --scriptdir "$t/sd" --script "$fail" \
   > "$t/script.log" 2> "$t/err" || status=$?
-cat "$t/script.log" "$t/err"
+cat "$t/script.log" "$t/err" "$t/inspect.log"
+# The three guests were found the fast way, as libguestfs finds them:
+# the RHEL tree (dnf from its major version), the Debian tree, and the
+# LVM guest's root on its LV with /boot by UUID.
+grep -qx "fast: same as libguestfs's, 3 operating systems" "$t/inspect.log"
+grep -qx 'fast /dev/sda linux rhel rpm dnf 9 / /dev/sda' "$t/inspect.log"
+grep -qx 'fast /dev/sdb linux debian deb apt 12 / /dev/sdb' "$t/inspect.log"
+grep -Eq '^fast /dev/gkvg/root linux debian deb apt 12 (.* )?/ /dev/gkvg/root' \
+  "$t/inspect.log"
+grep -Eq '^fast /dev/gkvg/root .* /boot /dev/sdc1( |$)' "$t/inspect.log"
 assert_eq "exit status, failed script" 1 "$status"
 assert_eq "error lines, failed script" 1 "$(wc -l < "$t/err")"
 grep -qxF "virt-sysprep: error: script failed: $fail" "$t/err"
 ! mountpoint -q "$t/sd"
-assert_eq "disks and scripts, failed script" "[disk 1/2] $img
+assert_eq "disks and scripts, failed script" "[disk 1/3] $img
 script
-[disk 2/2] $t/deb.img
+[disk 2/3] $t/deb.img
+script
+[disk 3/3] $lvm
 script" "$(grep -o -e '\[disk.*' -e 'script' "$t/script.log")"
 assert_eq "RHEL image, dry run" "$img_sum" "$(sha256_of "$img")"
 assert_eq "Debian image, dry run" "$deb_sum" "$(sha256_of "$t/deb.img")"

@@ -15,6 +15,8 @@
  */
 #include <config.h>
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -701,11 +703,28 @@ gk_inspect_same (const gk_os_list *a, const gk_os_list *b, char **diff)
   return true;
 }
 
+/* GUESTKIT_INSPECT_LOG=FILE: a line for each inspection. */
+static void __attribute__ ((format (printf, 1, 2)))
+log_line (const char *fs, ...)
+{
+  const char *path = getenv ("GUESTKIT_INSPECT_LOG");
+  va_list args;
+  FILE *fp;
+
+  if (path == NULL || *path == '\0' || (fp = fopen (path, "a")) == NULL)
+    return;
+  va_start (args, fs);
+  vfprintf (fp, fs, args);
+  va_end (args);
+  fputc ('\n', fp);
+  fclose (fp);
+}
+
 int
 gk_inspect (guestfs_h *g, char *const *fses, gk_os_list *oses)
 {
   const char *why = NULL;
-  const char *verify = getenv ("GUESTKIT_INSPECT_VERIFY");
+  const char *log = getenv ("GUESTKIT_INSPECT_LOG");
   int r = gk_inspect_fast (g, fses, oses, &why);
 
   if (r == -1)
@@ -713,11 +732,12 @@ gk_inspect (guestfs_h *g, char *const *fses, gk_os_list *oses)
   if (r == 0) {
     gk_debug ("inspection: libguestfs's (the fast way is not sure: %s)",
               why);
+    log_line ("libguestfs (%s)", why);
     return gk_inspect_libguestfs (g, oses);
   }
   gk_debug ("inspection: the fast way, %zu operating system%s", oses->len,
             oses->len == 1 ? "" : "s");
-  if (verify && STREQ (verify, "1")) {
+  if (log && *log) {
     gk_os_list theirs = empty_vector;
     CLEANUP_FREE char *diff = NULL;
     bool same;
@@ -729,9 +749,21 @@ gk_inspect (guestfs_h *g, char *const *fses, gk_os_list *oses)
     if (!same) {
       gk_error_noexit ("inspection: the fast way and libguestfs's "
                        "differ: %s", diff);
+      log_line ("differs: %s", diff);
       return -1;
     }
-    gk_debug ("inspection: libguestfs's says the same");
+    for (size_t i = 0; i < oses->len; ++i) {
+      const struct gk_os *os = &oses->ptr[i];
+      CLEANUP_FREE char *mps = gk_join_strings (" ", os->mountpoints);
+      CLEANUP_FREE char *line =
+        xasprintf ("fast %s %s %s %s %s %d %s", os->root, os->type,
+                   os->distro, os->package_format, os->package_management,
+                   os->major_version, mps);
+
+      log_line ("%s", line);
+    }
+    log_line ("fast: same as libguestfs's, %zu operating systems",
+              oses->len);
   }
   return 0;
 }

@@ -42,10 +42,12 @@ extern void gk_os_list_free (gk_os_list *oses);
 /* Every operating system of the launched handle G, whose filesystems
  * are FSES (gk_find_filesystems's (device, type) pairs, LUKS already
  * opened), in libguestfs's order, into *OSES.  The fast way when it is
- * sure, else guestfs_inspect_os; -v says which.  With
- * GUESTKIT_INSPECT_VERIFY=1 in the environment a fast answer is also
- * checked against libguestfs's (for the tests).  Returns 0 (*OSES may
- * be empty), or -1 after reporting.  Nothing is left mounted.
+ * sure, else guestfs_inspect_os; -v says which.  For the tests, with
+ * GUESTKIT_INSPECT_LOG=FILE in the environment a fast answer is also
+ * checked against libguestfs's (an error if they differ), and FILE
+ * gets lines saying which way was taken and what it found.  Returns 0
+ * (*OSES may be empty), or -1 after reporting.  Nothing is left
+ * mounted.
  */
 extern int gk_inspect (guestfs_h *g, char *const *fses, gk_os_list *oses);
 
