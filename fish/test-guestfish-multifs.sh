@@ -6,15 +6,19 @@
 # quoting and ~, !shell, <!include, | pipes, FileOut to "-" and to a
 # host file, glob, time, not, help, -cmd; and the first error that is
 # not tolerated ends the script with "FILE:LINE:" and exit 1.
-# Then one session with -m and commands chained with ":".  The image
-# is not written.  Two launches.
+# Then one session with -m and commands chained with ":", which also
+# has the LUKS image as a second disk: a passphrase argument read with
+# --keys-from-stdin (a wrong one fails, tolerated by -cmd; the right one
+# opens the device).  The images are not written.  Two launches.
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
 test_tmpdir --private-tmpdir
 img="$(multifs_image)"
+luks="$(luks_image)"
 fish="$builddir/guestfish"
 stamp="$(file_stamp "$img")"
+luks_stamp="$(file_stamp "$luks")"
 export HOME="$t/home"
 mkdir "$HOME"
 
@@ -144,19 +148,31 @@ EOF
 diff -u "$t/expected-err" "$t/err"
 
 # -m and a chain of commands on the command line; a failing -cmd does
-# not stop it, a failing command does, with exit 1.
+# not stop it, a failing command does, with exit 1.  The LUKS image is
+# /dev/sdb: its key, read from stdin, is asked for by the commands that
+# take one (the wrong one first); its filesystem is mounted over /data.
 status=0
-"$fish" --ro -a "$img" -m /dev/sda2:/:ro \
-  vfs-type /dev/sda2 : -cat /nonexistent : cat /data/README : \
-  is-file /nope : cat /nonexistent : echo not reached \
-  > "$t/out" 2> "$t/err" || status=$?
+printf 'wrong key\n%s\n' "$LUKS_KEY" |
+  "$fish" --ro -a "$img" -a "$luks" --keys-from-stdin -m /dev/sda2:/:ro \
+    vfs-type /dev/sda2 : -cat /nonexistent : cat /data/README : \
+    is-file /nope : -luks-open-ro /dev/sdb2 bad : \
+    luks-open-ro /dev/sdb2 sec : mount-ro /dev/mapper/sec /data : \
+    ls /data : cat /nonexistent : echo not reached \
+    > "$t/out" 2> "$t/err" || status=$?
 cat "$t/err"
 assert_eq "exit status of the chain" 1 "$status"
+# The last lines: the LUKS filesystem, opened with the right key.
 assert_eq "output of the chain" \
-  "$(printf 'xfs\nguestkit multi-filesystem test image\n\nfalse')" \
-  "$(cat "$t/out")"
+  "$(printf 'xfs\nguestkit multi-filesystem test image\n\nfalse')
+lost+found
+secret.txt" "$(cat "$t/out")"
 assert_eq "errors of the chain" 2 \
   "$(grep -c '^libguestfs: error: download: /nonexistent' "$t/err")"
-# --ro never writes the image.
+assert_eq "the wrong key's error" 1 \
+  "$(grep -c '^libguestfs: error: luks_open_ro:' "$t/err")"
+assert_eq "error lines of the chain" 3 "$(wc -l < "$t/err")"
+# --ro never writes the images.
 assert_eq "the image is untouched" "$stamp" "$(file_stamp "$img")"
+assert_eq "the LUKS image is untouched" "$luks_stamp" \
+  "$(file_stamp "$luks")"
 assert_no_leftovers "$TMPDIR"
