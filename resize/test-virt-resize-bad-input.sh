@@ -3,10 +3,11 @@
 # options and sizes, missing, empty, directory, random bytes, truncated
 # qcow2, damaged MBR and GPT, EBR loops, wrong and unknown formats of
 # either disk, -d misused, an unknown domain, an unreachable URI, a
-# read-only target and a target whose filesystem fills up.  Each gets
-# one clear error line and exit 1; the source is never changed (a stamp
-# per case, sha256 at the end), a refused run leaves the target as it
-# was, and no temporary file or qemu-nbd is left.  The same file under
+# read-only target, a target whose filesystem fills up and an ext4
+# shrunk below its data's size.  Each gets one clear error line and
+# exit 1; the source is never changed (a stamp per case, sha256 at the
+# end), a refused run leaves the target as it was, and no temporary
+# file or qemu-nbd is left.  The same file under
 # another name and interruptions by signals are in
 # test-virt-resize-safety.sh.  Planning happens on the host, so none of
 # this launches the appliance (its hypervisor is /bin/false here).
@@ -111,6 +112,22 @@ expect_error "You need to make the target disk larger by at least [0-9.]*[KMG] (
 # XFS cannot shrink: a clear refusal, before anything is written.
 expect_error "/dev/sda2: .*xfs filesystem of 300.0M which cannot be shrunk" \
   --resize sda2=100M "$t/gpt.img" "$t/out.img"
+# An ext4 holding too much data for the size asked: refused, with the
+# size it would need, read from the superblock of the (cleanly
+# unmounted) filesystem on the host.
+mkdir "$t/root"
+head -c 150M /dev/urandom > "$t/root/filler"
+mkfs.ext4 -q -F -d "$t/root" "$t/p1full" 200M > /dev/null
+cp "$t/gpt.img" "$t/gptfull.img"
+dd if="$t/p1full" of="$t/gptfull.img" bs=512 seek=2048 conv=notrunc \
+  status=none
+rm -rf "$t/root" "$t/p1full"
+full_stamp="$(file_stamp "$t/gptfull.img")"
+expect_error "/dev/sda1: the ext4 filesystem holds too much data to fit in 60.0M: it needs at least [0-9.]*M ([0-9]* bytes)" \
+  --resize sda1=60M --expand sda2 "$t/gptfull.img" "$t/out.img"
+assert_eq "source after the refused shrink" "$full_stamp" \
+  "$(file_stamp "$t/gptfull.img")"
+rm -f "$t/gptfull.img"
 
 # Missing, empty, corrupt or unreadable disks, on either side.
 expect_error "missing.img: No such file or directory" \

@@ -1,18 +1,28 @@
 #!/bin/bash
-# What virt-resize grows inside partitions, and what it cannot:
+# What virt-resize grows and shrinks inside partitions, and what it
+# cannot:
 #
-#   1. Every kind of content grown in one run (one launch): btrfs, ntfs,
-#      an LVM PV with an xfs LV (--lv-expand), swap (on the host), and
-#      vfat, which no tool can grow (a warning, as upstream).
+#   1. Every kind of content in one run: ext4 shrunk to fit a smaller
+#      partition (on an overlay of the source: one launch, and the
+#      source is not written), then btrfs, ntfs, xfs, an LVM PV with an
+#      xfs LV (--lv-expand), swap (on the host) grown and vfat, which no
+#      tool can grow (a warning, as upstream): a second launch.  GPT
+#      GUIDs and names are kept; the results are checked on the host.
 #   2. --unknown-filesystems for content it cannot grow by itself (LUKS
 #      without a key, unrecognised data): no launch.
 #   3. LUKS content grown when its key is given (one launch).
 #
 # One virt-df run (one shared launch) then reads the new sizes of both
-# results, through the key.  Appliance launches: 3.
+# results, through the key.  Appliance launches: 4.  (Shrinking below
+# the data's size is refused on the host: test-virt-resize-bad-input.)
 source "$srcdir/../tests/functions.sh"
+source "$srcdir/test-images.sh"
 set -e
 requires_appliance
+requires sfdisk --version
+requires sgdisk --version
+requires debugfs -V
+requires xfs_db -V
 
 src="$(multifs_image)"
 img="$(luks_image)"
@@ -24,12 +34,18 @@ vdf="$top_builddir/df/virt-df"
 # 1. Every kind of content.
 
 src_sum="$(sha256_of "$src")"
+blob="$(ext_file_sha "$src" 1 /data/blob-2M)"
+readme="$(ext_file_sha "$src" 1 /data/README)"
 truncate -s 2G "$t/multifs-out.img"
-"$vr" --resize sda3=+100M --resize sda5=+100M --resize sda4=+20M \
+"$vr" --resize sda1=60M --resize sda2=+100M \
+  --resize sda3=+100M --resize sda5=+100M --resize sda4=+20M \
   --resize sda6=+16M --resize sda7=+100M --lv-expand /dev/gktestvg/lvxfs \
   "$src" "$t/multifs-out.img" > "$t/log" 2>&1
 cat "$t/log"
-for m in "Expanding /dev/sda3 using the ‘btrfs-filesystem-resize’ method" \
+for m in "/dev/sda1: This partition will be resized from 100.0M to 60.0M.  The filesystem ext4 on /dev/sda1 will be shrunk to 60.0M using the ‘resize2fs’ method, if its data fits." \
+         "Shrinking /dev/sda1 using the ‘resize2fs’ method" \
+         "Expanding /dev/sda2 using the ‘xfs_growfs’ method" \
+         "Expanding /dev/sda3 using the ‘btrfs-filesystem-resize’ method" \
          "Expanding /dev/sda5 using the ‘ntfsresize’ method" \
          "Expanding /dev/sda6 using the ‘mkswap’ method" \
          "Expanding /dev/sda7 using the ‘pvresize’ method" \
@@ -41,6 +57,32 @@ done
 assert_eq "source checksum" "$src_sum" "$(sha256_of "$src")"
 assert_no_leftovers "$TMPDIR"
 sgdisk -v "$t/multifs-out.img" | grep -q 'No problems found'
+
+# GPT: the disk's GUID, and each partition's GUID and name, kept; sda1
+# is now 60M.
+sfdisk -d "$src" | sed -n 's/^label-id: //p; s/.*img\([0-9]\) : .*\(uuid=.*\)/\1 \2/p' \
+  > "$t/src-ids"
+sfdisk -d "$t/multifs-out.img" | tee "$t/table" |
+  sed -n 's/^label-id: //p; s/.*img\([0-9]\) : .*\(uuid=.*\)/\1 \2/p' |
+  head -n "$(wc -l < "$t/src-ids")" > "$t/out-ids"
+cat "$t/table"
+diff -u "$t/src-ids" "$t/out-ids"
+grep -q 'multifs-out.img1 : start= *2048, size= *122880, ' "$t/table"
+
+# The shrunk ext4: clean, its files intact.  The xfs grown: clean and
+# bigger (it was 300M).
+part_extract "$t/multifs-out.img" 1 "$t/p1"
+e2fsck -fn "$t/p1"
+rm -f "$t/p1"
+assert_eq "/data/blob-2M after shrinking" "$blob" \
+  "$(ext_file_sha "$t/multifs-out.img" 1 /data/blob-2M)"
+assert_eq "/data/README after shrinking" "$readme" \
+  "$(ext_file_sha "$t/multifs-out.img" 1 /data/README)"
+part_extract "$t/multifs-out.img" 2 "$t/p2"
+xfs_repair -n "$t/p2"
+blocks=$(xfs_db -r -c 'sb 0' -c 'p dblocks' "$t/p2" | sed 's/.* = //')
+rm -f "$t/p2"
+[ $((blocks * 4096)) -gt $((380 * 1024 * 1024)) ]
 
 # An unknown-filesystem policy of "error" refuses before writing.
 out_sum="$(sha256_of "$t/multifs-out.img")"
@@ -119,6 +161,7 @@ kib () { awk -F, -v g="$1" -v d="$2" '$1 == g && $2 == d { print $3 }' "$t/df"; 
 [ "$(kib multifs-out.img /dev/sda5)" -gt 190000 ]            # ntfs: was ~102400
 [ "$(kib multifs-out.img /dev/gktestvg/lvxfs)" -gt 300000 ]  # xfs LV: was 241664
 [ "$(kib multifs-out.img /dev/sda4)" -lt 70000 ]             # vfat: not grown
+[ "$(kib multifs-out.img /dev/sda1)" -lt 62000 ]             # ext4: was ~100000
 # The encrypted ext4 was ~110 MiB; now it spans ~350 MiB.
 blocks="$(awk -F, '$1 == "luks-out.img" && $2 != "/dev/sda1" { print $3 }' "$t/df")"
 [ -n "$blocks" ] && [ "$blocks" -gt 300000 ] || {

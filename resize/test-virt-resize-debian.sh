@@ -1,8 +1,17 @@
 #!/bin/bash
-# The real Debian guest (MBR: sda1 ext4 root, sda2 extended, sda5 swap):
-# --expand its root into a bigger disk.  The result must boot, keep every
-# file's checksum and its swap's UUID, and the source must not change.
-# Run in machine-readable mode, whose output must parse.
+# The real Debian guests, each resized (one launch each, growing the
+# root filesystem), then both checked in one launch and booted:
+#
+# - the plain one (MBR: sda1 ext4 root, sda2 extended, sda5 swap):
+#   --expand its root into a bigger disk, in machine-readable mode,
+#   whose output must parse.  It must keep every file's checksum and
+#   its swap's UUID.
+# - the one with its root on LVM, qcow2 to qcow2: grow the PV's
+#   partition and --lv-expand the root LV.  It must keep its files'
+#   checksums, and its root filesystem must have grown.
+#
+# Both must boot, and their sources must not change.  Appliance
+# launches: 3 (plus two guest boots).
 source "$srcdir/../tests/functions.sh"
 set -e
 requires_appliance
@@ -10,8 +19,13 @@ requires python3 --version
 
 src="$(debian_guest_image)"
 manifest="$(debian_guest_manifest)"
+lvm_src="$(debian_lvm_guest_image)"
+lvm_manifest="$(debian_lvm_guest_manifest)"
 test_tmpdir --private-tmpdir
 vr="$top_builddir/resize/virt-resize"
+
+# ---------------------------------------------------------------------
+# The plain guest.
 
 src_sum="$(sha256_of "$src")"
 qemu-img create -q -f raw "$t/out.img" 5G
@@ -85,5 +99,47 @@ swap_uuid () {
 }
 assert_eq "swap UUID" "$(swap_uuid "$src")" "$(swap_uuid "$t/out.img")"
 
-check_guest "$t/out.img" "$manifest"
-boot_check "$t/out.img" raw
+# ---------------------------------------------------------------------
+# The LVM guest.
+
+lvm_sum="$(sha256_of "$lvm_src")"
+qemu-img create -q -f qcow2 "$t/out.qcow2" 6G
+
+"$vr" --expand /dev/sda2 --lv-expand /dev/gkvg/root "$lvm_src" \
+  "$t/out.qcow2" | tee "$t/log"
+grep -q 'The LVM PV on /dev/sda2 will be expanded using the ‘pvresize’ method' "$t/log"
+grep -q '/dev/gkvg/root: This logical volume will be expanded to maximum size.  The filesystem ext4 on /dev/gkvg/root will be expanded using the ‘resize2fs’ method.' "$t/log"
+grep -q 'Expanding /dev/gkvg/root using the ‘resize2fs’ method' "$t/log"
+assert_eq "LVM source checksum" "$lvm_sum" "$(sha256_of "$lvm_src")"
+assert_no_leftovers "$TMPDIR"
+
+# Sparse: far less allocated than the 6G it holds.
+alloc=$(qemu-img info --output=json "$t/out.qcow2" |
+  sed -n 's/.*"actual-size": \([0-9]*\).*/\1/p')
+[ "$alloc" -lt $((2 * 1024 * 1024 * 1024)) ]
+
+# ---------------------------------------------------------------------
+# Both results in one appliance: every file intact in each, and the
+# LVM guest's root filesystem now spans more than 4G (it was under 2G).
+
+check_guest "$t/out.img" "$manifest" + \
+  --format qcow2 "$t/out.qcow2" "$lvm_manifest" > "$t/check" ||
+  { cat "$t/check"; exit 1; }
+cat "$t/check"
+# Each image's lines: from its "image:" line to the next.
+image_lines () { awk -v i="image: $1" '/^image: / { on = ($0 == i) } on' "$t/check"; }
+image_lines "$t/out.img" | grep -qx 'root: /dev/sda1'
+image_lines "$t/out.qcow2" | grep -qx 'root: /dev/gkvg/root'
+for img in "$t/out.img" "$t/out.qcow2"; do
+  image_lines "$img" | grep -qx 'distro: debian'
+done
+assert_eq "files checked" \
+  "$(cat "$manifest" "$lvm_manifest" | grep -c $'\t')" \
+  "$(grep -c '^ok ' "$t/check")"
+root_size=$(image_lines "$t/out.qcow2" | sed -n 's/^root_size: //p')
+[ "$root_size" -gt $((4 * 1024 * 1024 * 1024)) ]
+
+# TCG on 2 cores needs well over a minute each; allow for a busy
+# machine.
+boot_check "$t/out.img" raw 400
+boot_check "$t/out.qcow2" qcow2 400

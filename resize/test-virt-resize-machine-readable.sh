@@ -24,7 +24,7 @@ if "$vr" --machine-readable=file:"$t/channel" "$t/missing.img" \
   exit 1
 fi
 cat "$t/stdout" "$t/err" "$t/channel"
-! grep -q '^{' "$t/stdout" "$t/err"
+not grep -q '^{' "$t/stdout" "$t/err"
 grep -q '^virt-resize: error: .*missing.img' "$t/err"
 python3 -c '
 import json, sys

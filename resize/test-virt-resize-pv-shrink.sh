@@ -58,7 +58,8 @@ lvm_ pvresize -q -y --setphysicalvolumesize 100m "$loop"
 lvm_ vgcfgbackup -q -f "$t/vg.txt" "$vg"
 dev_size=$(sed -n 's/^[[:space:]]*dev_size = \([0-9]*\).*/\1/p' "$t/vg.txt")
 pe_count=$(sed -n 's/^[[:space:]]*pe_count = \([0-9]*\).*/\1/p' "$t/vg.txt")
-[ -n "$dev_size" ] && [ -n "$pe_count" ]
+[ -n "$dev_size" ]
+[ -n "$pe_count" ]
 pv_size=$((dev_size * 512))
 end=$((pe_start + pe_count * 4 * 1048576))
 [ $end -le $pv_size ] || pv_size=$end
@@ -112,7 +113,8 @@ assert_no_leftovers "$TMPDIR"
 sfdisk -d "$t/out.img" | tee "$t/table"
 size2=$(sed -n 's|.*out.img2 : start= *[0-9]*, size= *\([0-9]*\).*|\1|p' \
   "$t/table")
-[ $((size2 * 512)) -ge $pv_size ] && [ $((size2 * 512)) -lt $((200 << 20)) ]
+[ $((size2 * 512)) -ge $pv_size ]
+[ $((size2 * 512)) -lt $((200 << 20)) ]
 part_extract "$t/out.img" 2 "$t/p2"
 part_extract "$t/out.img" 1 "$t/p1out"
 e2fsck -fn "$t/p1out"
