@@ -23,7 +23,7 @@ expect_error () {
   assert_eq "exit status of $*" 1 "$status"
   assert_eq "error lines of $*" 1 "$(wc -l < "$t/err")"
   grep -q -e "$pattern" "$t/err"
-  ! grep -q 'could not start the libguestfs appliance' "$t/err"
+  not grep -q 'could not start the libguestfs appliance' "$t/err"
   assert_no_leftovers "$TMPDIR"
 }
 

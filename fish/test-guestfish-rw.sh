@@ -74,7 +74,9 @@ assert_eq "upload of a here-document" \
 dfs 'ls -p /data/a/b/c' | grep -q '/empty/'
 assert_eq "copy-in on the disk" "$(sha256_of "$t/tree/sub dir/random")" \
   "$(dfs 'cat "/data/tree/sub dir/random"' | sha256sum | cut -d' ' -f1)"
-! dfs 'ls -p /data' | grep -q '/README/'
+dfs 'ls -p /data' > "$t/ls"
+grep -q '/new.txt/' "$t/ls"
+not grep -q '/README/' "$t/ls"
 
 # ---- the second session: --json, and the host programs ----
 # Scripts standing in for the editors, pagers and viewers; each notes
