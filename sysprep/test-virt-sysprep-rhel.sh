@@ -14,10 +14,13 @@
 # fake Debian tree and the Debian LVM guest: it fails alone, no image
 # changes; the fast inspection of the three is checked against
 # libguestfs's in that launch, GUESTKIT_INSPECT_LOG).  Last,
-# --per-disk: the Debian tree, the image with no OS and a fresh copy of
-# the RHEL tree as three guests of one launch: each gets its own
-# family's operations and its own new UUID, the disk with no OS fails
-# alone.
+# --per-disk: the Debian tree, the image with no OS, a fresh copy of
+# the RHEL tree and an overlay of the Debian LVM guest (a real
+# installation: /boot on sda1, root on an LV) as four guests of one
+# launch: each gets its own family's operations and its own new
+# filesystem (and LVM) UUIDs, the disk with no OS fails alone.  The LVM
+# guest is read back on the host too: its PV and newest VG metadata,
+# its root LV and /boot copied out with qemu-img.
 # Appliance launches: 4.
 source "$srcdir/../tests/functions.sh"
 set -e
@@ -26,6 +29,8 @@ requires mkfs.ext4 -V
 requires debugfs -V
 requires blkid -V
 requires test -c /dev/fuse
+requires qemu-img --version
+requires python3 --version
 
 lvm="$(debian_lvm_guest_image)" || exit $?
 test_tmpdir --private-tmpdir
@@ -101,7 +106,7 @@ mkdir "$t/sd"
 cat "$t/log"
 # The scripts ran in the guest's tree, in order, and it is unmounted.
 grep -qx redhat-release "$t/etc-listing"
-! mountpoint -q "$t/sd"
+not mountpoint -q "$t/sd"
 [ -z "$(ls -A "$t/sd")" ]
 # fs-uuids, a device operation, runs after the filesystem ones.
 line_of () { grep -n "Performing \"$1\"" "$t/log" | cut -d: -f1; }
@@ -171,7 +176,7 @@ grep -Eq '^fast /dev/gkvg/root .* /boot /dev/sdc1( |$)' "$t/inspect.log"
 assert_eq "exit status, failed script" 1 "$status"
 assert_eq "error lines, failed script" 1 "$(wc -l < "$t/err")"
 grep -qxF "virt-sysprep: error: script failed: $fail" "$t/err"
-! mountpoint -q "$t/sd"
+not mountpoint -q "$t/sd"
 assert_eq "disks and scripts, failed script" "[disk 1/3] $img
 script
 [disk 2/3] $t/deb.img
@@ -193,15 +198,77 @@ grep -qx \
   'virt-sysprep: error: no operating systems were found in the guest image' \
   "$t/err"
 
-# --per-disk: three disks, three guests, one launch: each guest's
+# The LVM guest, read on the host (no launch) into directory $1: ids
+# ("PV-UUID VG-UUID"), from the PV label and the newest copy of the VG
+# metadata (which must agree), and the raw root LV and /boot (sda1).
+# The PV is sda2, at 301 MiB; where the root LV lies, the metadata says.
+lvm_read () {
+  local off size
+  mkdir "$1"
+  # (qemu-img dd's count includes the blocks skipped.)
+  qemu-img dd -f qcow2 -O raw if="$t/lvm.qcow2" of="$1/pv" bs=1M skip=301 \
+    count=302
+  python3 - "$1/pv" > "$1/layout" <<'EOF'
+import re, sys
+data = open(sys.argv[1], 'rb').read()
+label = data.find(b'LABELONE')
+if label < 0 or label % 512:
+    sys.exit('no PV label')
+pv_label = data[label + 32:label + 64].decode()
+best = None
+for blob in data.split(b'\0'):
+    t = blob.decode('latin-1')
+    m = re.search(r'^gkvg \{\s*id = "([^"]+)"\s*seqno = (\d+)', t, re.M)
+    if m and (best is None or int(m.group(2)) > best[0]):
+        best = (int(m.group(2)), m.group(1), t)
+if best is None:
+    sys.exit('no metadata of VG gkvg')
+seqno, vg, t = best
+pv = re.search(r'\bpv0 \{\s*id = "([^"]+)"', t).group(1)
+if pv.replace('-', '') != pv_label:
+    sys.exit('PV label %s, metadata %s' % (pv_label, pv))
+extent = int(re.search(r'^\s*extent_size = (\d+)', t, re.M).group(1)) * 512
+pe_start = int(re.search(r'^\s*pe_start = (\d+)', t, re.M).group(1)) * 512
+root = re.search(r'\broot \{.*?segment_count = 1\s+segment1 \{\s*'
+                 r'start_extent = 0\s+extent_count = (\d+).*?'
+                 r'stripes = \[\s*"pv0", (\d+)', t, re.S)
+print(pv, vg, (301 << 20) + pe_start + int(root.group(2)) * extent,
+      int(root.group(1)) * extent)
+EOF
+  read -r _ _ off size < "$1/layout"
+  lvm_copy "$1/root" "$off" "$size"
+  lvm_copy "$1/boot" $((1 << 20)) $((300 << 20))
+  { cut -d' ' -f1,2 "$1/layout"
+    blkid -p -s UUID -o value "$1/root"
+    blkid -p -s UUID -o value "$1/boot"; } | paste -sd' ' > "$1/ids"
+}
+# lvm_copy OUT OFFSET SIZE: those bytes of the LVM guest, sparsely.
+lvm_copy () {
+  qemu-img convert -O raw --image-opts "driver=raw,offset=$2,size=$3,\
+file.driver=qcow2,file.file.filename=$t/lvm.qcow2" "$1"
+}
+
+# --per-disk: four disks, four guests, one launch: each guest's
 # family operations act on its own disk only.
 deb_uuid="$(blkid -p -s UUID -o value "$t/deb.img")"
 rhel_uuid="$(blkid -p -s UUID -o value "$t/rhel2.img")"
 noos_sum="$(sha256_of "$t/noos.img")"
+lvm_mtime="$(stat -c %Y "$lvm")"
+qemu-img create -q -f qcow2 -b "$lvm" -F qcow2 "$t/lvm.qcow2"
+lvm_read "$t/lvm-before"
+# What the operations will act on is there (a check of the image).
+debugfs -R "cat /etc/machine-id" "$t/lvm-before/root" 2>/dev/null |
+  grep -Eqx '[0-9a-f]{32}'
+for f in wtmp btmp lastlog faillog; do
+  debugfs -R "stat /var/log/$f" "$t/lvm-before/root" 2>&1 |
+    grep -q '^Inode:'
+done
+rm "$t/lvm-before/root" "$t/lvm-before/boot"
 status=0
 : > "$t/launches"
 GUESTKIT_LAUNCH_LOG="$t/launches" "$vs" --per-disk --format raw \
   -a "$t/deb.img" -a "$t/noos.img" -a "$t/rhel2.img" \
+  --format qcow2 -a "$t/lvm.qcow2" \
   --operations defaults,fs-uuids --hostname pd \
   > "$t/log" 2> "$t/err" || status=$?
 if [ -n "${GUESTKIT_LAUNCH_LOG:-}" ]; then
@@ -218,12 +285,14 @@ found in the guest image" "$t/err"
 assert_eq "image without OS, --per-disk" "$noos_sum" \
   "$(sha256_of "$t/noos.img")"
 # Each guest's messages under its own line, in the order given.
-grep -n -e '\[disk [0-9]/3\]' -e 'Performing "customize"' "$t/log" |
+grep -n -e '\[disk [0-9]/4\]' -e 'Performing "customize"' "$t/log" |
   sed 's/^\([0-9]*\):.*\(\[disk.*\|customize\).*/\2/' > "$t/order"
-assert_eq "--per-disk messages" "[disk 1/3] $t/deb.img
+assert_eq "--per-disk messages" "[disk 1/4] $t/deb.img
 customize
-[disk 2/3] $t/noos.img
-[disk 3/3] $t/rhel2.img
+[disk 2/4] $t/noos.img
+[disk 3/4] $t/rhel2.img
+customize
+[disk 4/4] $t/lvm.qcow2
 customize" "$(cat "$t/order")"
 # fs-uuids: each disk's own filesystem got a new UUID.
 [ "$(blkid -p -s UUID -o value "$t/deb.img")" != "$deb_uuid" ]
@@ -249,3 +318,32 @@ assert_eq "ifcfg, RHEL disk" 'DEVICE=eth0
 ONBOOT=yes' "$(cat "$o/etc/sysconfig/network-scripts/ifcfg-eth0")"
 [ -e "$o/etc/machine-id" ] && [ ! -s "$o/etc/machine-id" ]
 assert_eq "hostname, RHEL disk" pd "$(cat "$o/etc/hostname")"
+
+# The LVM guest: its machine IDs emptied, its logs gone, its hostname
+# set, new UUIDs on its PV, its VG and both its filesystems; the
+# cached image under the overlay untouched.
+lvm_read "$t/lvm-after"
+o="$t/lvm-after/root"
+for f in /etc/machine-id /var/lib/dbus/machine-id; do
+  assert_eq "$f, LVM disk" "Size: 0" \
+    "$(debugfs -R "stat $f" "$o" 2>/dev/null | grep -om1 'Size: [0-9]*')"
+done
+for f in wtmp btmp lastlog faillog; do
+  if debugfs -R "stat /var/log/$f" "$o" 2>&1 | grep -q '^Inode:'; then
+    echo "$0: /var/log/$f is still on the LVM disk" >&2
+    exit 1
+  fi
+done
+assert_eq "hostname, LVM disk" pd \
+  "$(debugfs -R "cat /etc/hostname" "$o" 2>/dev/null)"
+read -r -a before < "$t/lvm-before/ids"
+read -r -a after < "$t/lvm-after/ids"
+assert_eq "LVM disk, UUIDs read" "4 4" "${#before[@]} ${#after[@]}"
+for i in 0 1 2 3; do
+  if [ "${before[i]}" = "${after[i]}" ]; then
+    echo "$0: LVM disk: UUID $((i + 1)) of PV, VG, root, /boot" \
+         "unchanged: ${after[i]}" >&2
+    exit 1
+  fi
+done
+assert_eq "cached LVM image" "$lvm_mtime" "$(stat -c %Y "$lvm")"
