@@ -20,10 +20,13 @@ mkdir "$HOME"
 sock="$t/tmux.sock"
 cleanup_fn tmux -S "$sock" kill-server
 screen () { tmux -S "$sock" capture-pane -p -J -S - -t "$1"; }
-# wait_for SESSION PATTERN [SECONDS]
+# wait_for SESSION PATTERN [SECONDS]: the default is long because a
+# command's answer comes from the emulated appliance, which under load
+# (make -j2 check) took over 30 s for list-filesystems; a wait ends as
+# soon as the pattern shows.
 wait_for () {
   local i
-  for (( i = 0; i < ${3:-30} * 10; i++ )); do
+  for (( i = 0; i < ${3:-300} * 10; i++ )); do
     screen "$1" | grep -q -e "$2" && return 0
     sleep 0.1
   done

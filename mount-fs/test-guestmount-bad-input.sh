@@ -31,8 +31,8 @@ expect_error () {
   assert_eq "exit status of $*" 1 "$status"
   assert_eq "error lines of $*" 1 "$(wc -l < "$t/err")"
   grep -q "^$(basename "$prog"): error: .*$pattern" "$t/err"
-  ! grep -q 'could not start the libguestfs appliance' "$t/err"
-  ! grep -q " $t/" /proc/self/mountinfo
+  not grep -q 'could not start the libguestfs appliance' "$t/err"
+  not grep -q " $t/" /proc/self/mountinfo
   assert_no_leftovers "$TMPDIR"
   assert_no_leftovers "$t/mnt"
 }

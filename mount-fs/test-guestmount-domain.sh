@@ -66,7 +66,7 @@ awk -F'\t' -v m="$mnt" '{ print $2 "  " m $1 }' "$manifest" |
   sha256sum -c --quiet
 assert_eq "LUKS file" "guestkit secret" "$(cat "$mnt/mnt/secret.txt")"
 assert_eq "second disk" "guestkit hello" "$(cat "$mnt/media/hello.txt")"
-! touch "$mnt/etc/new" 2>/dev/null
+not touch "$mnt/etc/new" 2>/dev/null
 
 # Busy: a shell sits in the guest's /etc.
 ( cd "$mnt/etc" && exec sleep 60 ) &
@@ -80,9 +80,9 @@ is_mounted
 kill "$holder"
 wait "$holder" 2>/dev/null || :
 "$gu" "$mnt"
-! is_mounted
+not is_mounted
 for _ in $(seq 240); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-! kill -0 "$pid" 2>/dev/null
+not kill -0 "$pid" 2>/dev/null
 [ ! -e "$t/pid" ]
-! pgrep -f "$TMPDIR" > /dev/null
+not pgrep -f "$TMPDIR" > /dev/null
 assert_no_leftovers "$TMPDIR"

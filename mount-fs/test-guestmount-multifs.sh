@@ -77,19 +77,19 @@ awk -F'\t' -v m="$mnt" '{ print $3 "  " m $1 $2 }' "$manifest" |
 # Read-only: every kind of write fails with EROFS.
 for p in "$mnt/dev/sda1/new" "$mnt/dev/gktestvg/lvxfs/data/new" \
          "$mnt/new" "$mnt/dev/new"; do
-  ! touch "$p" 2> "$t/err"
+  not touch "$p" 2> "$t/err"
   grep -q "Read-only file system" "$t/err"
 done
-! rm "$mnt/dev/sda3/data/README" 2> "$t/err"
+not rm "$mnt/dev/sda3/data/README" 2> "$t/err"
 grep -q "Read-only file system" "$t/err"
-! mkdir "$mnt/dev/sda4/dir" 2> "$t/err"
+not mkdir "$mnt/dev/sda4/dir" 2> "$t/err"
 grep -q "Read-only file system" "$t/err"
 
 # SIGTERM: unmounted, the daemon and its appliance gone, files removed.
 kill -TERM "$pid"
 for _ in $(seq 240); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-! kill -0 "$pid" 2>/dev/null
-! is_mounted
+not kill -0 "$pid" 2>/dev/null
+not is_mounted
 [ ! -e "$t/pid" ]
-! pgrep -f "$TMPDIR" > /dev/null
+not pgrep -f "$TMPDIR" > /dev/null
 assert_no_leftovers "$TMPDIR"

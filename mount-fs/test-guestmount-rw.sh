@@ -55,7 +55,7 @@ assert_eq "ext4 file" "hello from ext4" "$(cat "$mnt/dev/sda1/hello.txt")"
 cat "$t/out"
 grep -q "^guestmount-all: warning: /dev/sda3 (ext4) could not be mounted, the others are served: " "$t/out"
 [ -z "$(ls -A "$mnt/dev/sda3")" ]
-! touch "$mnt/dev/sda3/lost" 2>/dev/null
+not touch "$mnt/dev/sda3/lost" 2>/dev/null
 assert_eq "subvolume @" gkguest "$(cat "$mnt/dev/sda2/@/etc/hostname")"
 assert_eq "subvolume @home" notes \
   "$(cat "$mnt/dev/sda2/@home/user/notes.txt")"
@@ -71,23 +71,23 @@ status=0
 cat "$t/err"
 assert_eq "second --rw mount" 1 "$status"
 grep -q "^guestmount-all: error: $t/rw.img: the image is in use" "$t/err"
-! is_mounted "$t/mnt2"
+not is_mounted "$t/mnt2"
 
 echo "written through FUSE" > "$mnt/dev/sda1/new.txt"
 echo "in a subvolume" > "$mnt/dev/sda2/@home/user/new.txt"
 echo "on both halves" > "$mnt/dev/$md/new.txt"
 mkdir "$mnt/dev/sda2/@home/newdir"
 # Not in any filesystem: refused, not silently lost.
-! touch "$mnt/stray" 2>/dev/null
-! mkdir "$mnt/dev/stray" 2>/dev/null
+not touch "$mnt/stray" 2>/dev/null
+not mkdir "$mnt/dev/stray" 2>/dev/null
 
 kill -INT "$gpid"
 status=0
 wait "$gpid" || status=$?
 cat "$t/out"
 assert_eq "exit status after SIGINT in --rw mode" 0 "$status"
-! is_mounted "$mnt"
-! pgrep -f "$TMPDIR" > /dev/null
+not is_mounted "$mnt"
+not pgrep -f "$TMPDIR" > /dev/null
 
 # ext4 on the host: sda1 is MiB 1 to 65.
 dd if="$t/rw.img" of="$t/sda1" bs=1M skip=1 count=64 status=none
@@ -109,11 +109,11 @@ assert_eq "btrfs file after unmount" "in a subvolume" \
   "$(cat "$mnt/user/new.txt")"
 assert_eq "MD file, old" "hello from md" "$(cat "$mnt/newdir/md.txt")"
 assert_eq "old file" notes "$(cat "$mnt/user/notes.txt")"
-! touch "$mnt/user/x" 2>/dev/null
+not touch "$mnt/user/x" 2>/dev/null
 pid="$(cat "$t/pid")"
 "$gu" "$mnt"
-! is_mounted "$mnt"
+not is_mounted "$mnt"
 for _ in $(seq 240); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-! kill -0 "$pid" 2>/dev/null
+not kill -0 "$pid" 2>/dev/null
 [ ! -e "$t/pid" ]
 assert_no_leftovers "$TMPDIR"

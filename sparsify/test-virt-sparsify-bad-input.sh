@@ -29,7 +29,7 @@ expect_error () {
   else
     grep -q -- "$pattern" "$t/err"
   fi
-  ! grep -q 'could not start the libguestfs appliance' "$t/err"
+  not grep -q 'could not start the libguestfs appliance' "$t/err"
   assert_eq "input after $*" "$in_sum" "$(sha256_of "$t/in.img")"
   [ ! -e "$t/out.img" ]
   [ -z "$(find "$t" -maxdepth 2 -name '.out.img.sparsify-*')" ]
@@ -123,12 +123,12 @@ for arg in w warning c cont i; do
   case "$arg" in
     w|warning)
       grep -q "Press RETURN to continue or ^C to quit." "$t/out"
-      ! grep -q "Create overlay file" "$t/out" ;;
+      not grep -q "Create overlay file" "$t/out" ;;
     c|cont)
       grep -q "warning: There may not be enough free space" "$t/err"
       grep -q "Create overlay file in $TMPDIR" "$t/out" ;;
     i)
-      ! grep -q "warning: There may not" "$t/err"
+      not grep -q "warning: There may not" "$t/err"
       grep -q "Create overlay file in $TMPDIR" "$t/out" ;;
   esac
   [ ! -e "$t/out.img" ]

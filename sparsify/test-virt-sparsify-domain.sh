@@ -40,7 +40,7 @@ assert_eq "launches" 1 "$(wc -l < "$t/launches")"
 # Nothing written, nothing trimmed.
 assert_eq "dirty image" "$img_stamp" "$(file_stamp "$img")"
 assert_eq "LUKS image" "$luks_stamp" "$(file_stamp "$luks")"
-! grep -q 'Trimming\|Clearing\|Discard space' "$t/log"
+not grep -q 'Trimming\|Clearing\|Discard space' "$t/log"
 assert_no_leftovers "$TMPDIR"
 
 # A line for every filesystem, the swap and the VG of both disks,

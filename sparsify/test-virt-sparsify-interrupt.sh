@@ -36,5 +36,5 @@ assert_eq "files left" "" "$(ls -A "$t" | grep -v '^\(tmp\|log\|err\)$' || :)"
 assert_no_leftovers "$TMPDIR"
 # libguestfs's recovery process stops qemu within seconds.
 sleep 5
-! pgrep -f "qemu.*$t" >/dev/null
+not pgrep -f "qemu.*$t" >/dev/null
 assert_eq "input unchanged" "$in_sum" "$(sha256_of "$img")"

@@ -23,7 +23,7 @@ expect_error () {
   assert_eq "exit status of $*" 1 "$status"
   assert_eq "error lines for $*" 1 "$(wc -l < "$t/err")"
   grep -q -- "^virt-sysprep: error: .*$pattern" "$t/err"
-  ! grep -q 'appliance' "$t/err"
+  not grep -q 'appliance' "$t/err"
   assert_eq "image after $*" "$in_sum" "$(sha256_of "$t/in.img")"
   assert_no_leftovers "$TMPDIR"
 }
@@ -79,7 +79,7 @@ expect_error "--edit: invalid argument ‘/etc/hosts’: expecting FILE:EXPR" \
   --edit /etc/hosts "${a[@]}"
 expect_error "--root-password: invalid password selector" \
   --root-password pasword:secret "${a[@]}"
-! grep -q secret "$t/err"
+not grep -q secret "$t/err"
 expect_error "--password: invalid argument ‘bob’: expecting USER:SELECTOR" \
   --password bob "${a[@]}"
 expect_error "--root-password: password file: $t/pw: No such file" \
