@@ -54,18 +54,11 @@ done
 # (qemu removes its snapshot file there, vl.XXXXXX, as it exits).
 after ()
 {
-  local f i
+  local f
   for f in "${inputs[@]}"; do
     assert_eq "$f after $1" "${stamps[$f]}" "$(file_stamp "$t/$f")"
   done
-  for (( i = 0; i < 100; i++ )); do
-    pgrep -f -- "$t/" > /dev/null || break
-    sleep 0.1
-  done
-  if pgrep -af -- "$t/" >&2; then
-    echo "$0: processes left after $1" >&2
-    return 1
-  fi
+  assert_no_process_naming "$t" "$1"
   assert_no_leftovers "$TMPDIR"
 }
 

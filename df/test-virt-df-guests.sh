@@ -54,12 +54,7 @@ check_rows ()
 
 qemu-img create -q -f qcow2 -F raw -b "$multifs" "$t/clone1.qcow2"
 qemu-img create -q -f qcow2 -F raw -b "$multifs" "$t/clone2.qcow2"
-head -c 8M /dev/urandom > "$t/random.img"
-truncate -s 8M "$t/blank.img"
-mbr_logical_image "$t/good.img"
-qemu-img convert -O qcow2 "$t/good.img" "$t/good.qcow2"
-size=$(stat -c %s "$t/good.qcow2")
-head -c $((size / 2)) "$t/good.qcow2" > "$t/truncated.qcow2"
+bad_and_good_disks "$t"
 inputs=(random.img blank.img good.qcow2 truncated.qcow2)
 declare -A sums
 for f in "${inputs[@]}"; do
@@ -131,15 +126,7 @@ assert_no_leftovers "$t/tmp"
 for f in "${inputs[@]}"; do
   assert_eq "sha256 of $f" "${sums[$f]}" "$(sha256_of "$t/$f")"
 done
-# No process naming a file of the test (a qemu-nbd, or an appliance's
-# qemu, which libguestfs's recovery process stops within seconds).
-for (( i = 0; i < 100; i++ )); do
-  pgrep -f -- "$t/" > /dev/null || break
-  sleep 0.1
-done
-if pgrep -af -- "$t/" >&2; then
-  echo "$0: processes left after the run" >&2; exit 1
-fi
+assert_no_process_naming "$t" "the run"
 
 # ---------------------------------------------------------------------
 # 2. -d by name and by UUID, --uuid, CSV with inodes.  The LUKS guest

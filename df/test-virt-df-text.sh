@@ -41,12 +41,7 @@ subvol_stamp="$(file_stamp "$subvol")"
 test_tmpdir
 vdf="$top_builddir/df/virt-df"
 
-head -c 8M /dev/urandom > "$t/random.img"
-truncate -s 8M "$t/blank.img"
-mbr_logical_image "$t/good.img"
-qemu-img convert -O qcow2 "$t/good.img" "$t/good.qcow2"
-size=$(stat -c %s "$t/good.qcow2")
-head -c $((size / 2)) "$t/good.qcow2" > "$t/truncated.qcow2"
+bad_and_good_disks "$t"
 bad=(random.img blank.img good.qcow2 truncated.qcow2)
 declare -A sums
 for f in "${bad[@]}"; do

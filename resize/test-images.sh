@@ -17,6 +17,10 @@
 #   mbr_overlap_image MBR OUT  its extended partition starts where sda1
 #                              does
 #   gpt_damaged_image GPT OUT  its primary GPT header's checksum is wrong
+#   bad_and_good_disks DIR     DIR/random.img (8 MiB of random bytes),
+#                              blank.img (8 MiB of zeroes), good.qcow2
+#                              (a mbr_logical_image) and truncated.qcow2
+#                              (its first half)
 
 SWAP_UUID=5f1e0a40-7c35-4d5e-9a11-8a2a3c0d1e77
 
@@ -33,6 +37,17 @@ _fill_dir ()
 _place ()
 {
   dd if="$3" of="$1" bs=512 seek="$2" conv=notrunc,sparse status=none
+}
+
+bad_and_good_disks ()
+{
+  local size
+  head -c 8M /dev/urandom > "$1/random.img"
+  truncate -s 8M "$1/blank.img"
+  mbr_logical_image "$1/good.img"
+  qemu-img convert -O qcow2 "$1/good.img" "$1/good.qcow2"
+  size=$(stat -c %s "$1/good.qcow2")
+  head -c $((size / 2)) "$1/good.qcow2" > "$1/truncated.qcow2"
 }
 
 mbr_logical_image ()

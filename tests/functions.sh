@@ -500,6 +500,22 @@ assert_no_leftovers ()
   fi
 }
 
+# assert_no_process_naming DIR WHAT: fail, listing them, if processes
+# whose command line names a file under DIR (a qemu-nbd, an appliance's
+# qemu, which libguestfs's recovery process stops within seconds) are
+# still there after up to 10 s.
+assert_no_process_naming ()
+{
+  local i
+  for (( i = 0; i < 100; i++ )); do
+    pgrep -f -- "$1/" > /dev/null || return 0
+    sleep 0.1
+  done
+  pgrep -af -- "$1/" >&2
+  echo "$0: processes left after $2" >&2
+  return 1
+}
+
 # assert_eq WHAT EXPECTED ACTUAL
 assert_eq ()
 {
