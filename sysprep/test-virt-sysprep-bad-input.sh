@@ -23,7 +23,7 @@ expect_error () {
   assert_eq "exit status of $*" 1 "$status"
   assert_eq "error lines for $*" 1 "$(wc -l < "$t/err")"
   grep -q -- "^virt-sysprep: error: .*$pattern" "$t/err"
-  not grep -q 'appliance' "$t/err"
+  not grep -q 'could not start the libguestfs appliance' "$t/err"
   assert_eq "image after $*" "$in_sum" "$(sha256_of "$t/in.img")"
   assert_no_leftovers "$TMPDIR"
 }
