@@ -1,5 +1,6 @@
 /* guestkit fuzz target: superblock probes (lib/ondisk/content.c): ext,
- * xfs, btrfs, f2fs, ntfs, vfat, swap, LVM PV, LUKS.  The input is the
+ * xfs, btrfs, f2fs, ntfs, vfat, swap, LVM PV, LUKS, and the MD member
+ * check.  The input is the
  * start of a partition of at least 256 KiB (the rest reads as zeroes).
  * A swap area found is also resized and probed again.
  */
@@ -60,6 +61,21 @@ run (const uint8_t *data, size_t size, unsigned fail_at)
   else
     FUZZ_CHECK (errmsg != NULL);
   free (errmsg);
+  errmsg = NULL;
+  {
+    unsigned before = d->requests;   /* the failing one may be past */
+    bool member = false;
+
+    r = gk_content_md_member (fuzz_pread_fn, d, 0, d->m.size, &member,
+                              &errmsg);
+    if (d->fail_at > before)
+      fuzz_check_failure (d, r, errmsg);
+    else
+      FUZZ_CHECK (r == 0);
+    FUZZ_CHECK ((r == -1) == (errmsg != NULL));
+    FUZZ_CHECK (r == 0 || !member);
+    free (errmsg);
+  }
   requests = d->requests;
   fuzz_disk_free (d);
   return requests;

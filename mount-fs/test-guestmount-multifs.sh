@@ -7,7 +7,8 @@
 # written, --pid-file names the daemon); every filesystem is at
 # MOUNTPOINT/dev/NAME with every file, each with its recorded checksum;
 # swap is listed once as skipped and not shown; writes fail with EROFS;
-# -o reaches FUSE; --machine-readable copies the notice as JSON; SIGTERM
+# file contents stay in the host's page cache across opens; -o reaches
+# FUSE; --machine-readable copies the notice as JSON; SIGTERM
 # to the daemon unmounts and stops it: nothing mounted, no pid file, no
 # qemu, no temporary file.
 source "$srcdir/../tests/functions.sh"
@@ -73,6 +74,16 @@ assert_eq "LUKS volume" "guestkit secret" \
 diff -u "$t/top-expected" "$t/top"
 awk -F'\t' -v m="$mnt" '{ print $3 "  " m $1 $2 }' "$manifest" |
   sha256sum -c --quiet
+
+# Read-only mounts keep what was read in the host's page cache from one
+# open to the next (kernel_cache): a file read above is still resident
+# when opened again (without it, FUSE drops its pages at each open).
+big="$(find "$mnt/dev/sda1/data" -type f -size +1M | head -n 1)"
+[ -n "$big" ]
+cat "$big" > /dev/null
+resident="$(fincore --noheadings --bytes --output RES "$big")"
+echo "resident after a second open: $resident bytes of $(stat -c %s "$big")"
+[ "$resident" -gt 0 ]
 
 # Read-only: every kind of write fails with EROFS.
 for p in "$mnt/dev/sda1/new" "$mnt/dev/gktestvg/lvxfs/data/new" \

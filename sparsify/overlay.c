@@ -19,11 +19,11 @@ void
 sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov)
 {
   CLEANUP_GUESTFS_CLOSE guestfs_h *g = NULL;
-  string_vector vgs_on_host = empty_vector;
-  struct release_result r = { .vgs_on_host = &vgs_on_host };
+  struct host_release host = { .complete = false };
+  struct release_result r = { .host = &host };
   int pid;
 
-  if (release_vgs_on_host (ov->path, o, &vgs_on_host) == -1)
+  if (release_on_host (ov->path, o, &host) == -1)
     exit (EXIT_FAILURE);
   g = gk_handle_create ();
 
@@ -57,6 +57,9 @@ sparsify_overlay (const struct sparsify_options *o, const struct overlay *ov)
   /* libguestfs reaps it now. */
   if (pid > 0)
     gk_interrupt_remove_child (pid);
+  /* Its autosync writes out what the guest's kernel still holds: the
+   * overlay is complete once it returns.
+   */
   gk_guestfs_check (g, guestfs_shutdown (g), "shutdown");
-  string_vector_free_all (&vgs_on_host);
+  host_release_free (&host);
 }

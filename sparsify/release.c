@@ -47,6 +47,8 @@ struct release {
   void *opaque;
   char **zeroes, **ignores;     /* canonical names */
   string_vector ro_lvs;         /* UUIDs of the read-only LVs */
+  const struct host_release *host; /* copy mode: what host.c did */
+  bool host_complete;           /* ... and it knew every VG and LV */
   bool *zero_used, *ignore_used;
   struct release_result *r;
 };
@@ -182,10 +184,21 @@ find_read_only_lvs (guestfs_h *g, string_vector *ro_lvs)
 }
 
 static bool
+is_listed (const string_vector *names, const char *name)
+{
+  for (size_t i = 0; i < names->len; ++i)
+    if (STREQ (names->ptr[i], name))
+      return true;
+  return false;
+}
+
+static bool
 is_read_only_lv (const struct release *rel, const char *dev)
 {
   CLEANUP_FREE char *uuid = NULL;
 
+  if (rel->host_complete)       /* the host read every LV's flags */
+    return is_listed (&rel->host->ro_lvs, dev);
   if (rel->ro_lvs.len == 0)
     return false;
   guestfs_push_error_handler (rel->g, NULL, NULL);
@@ -526,6 +539,12 @@ release_filesystem (struct release *rel, const char *dev, const char *type)
    * blkid does not know (each costs a round trip through the emulated
    * appliance).
    */
+  if (STREQ (type, "swap") && rel->host &&
+      is_listed (&rel->host->swaps, dev)) {
+    gk_message ("Clearing Linux swap on %s", label (rel, dev));
+    rel->r->filesystems++;      /* done on the host (host.c) */
+    return 0;
+  }
   if (STREQ (type, "swap"))
     return is_swap (g, dev) ? release_swap (rel, dev) : 0;
   if (STREQ (type, "unknown"))
@@ -571,11 +590,8 @@ release_vg (struct release *rel, const char *vg, int64_t vg_free)
               label (rel, vg));
   if (vg_free <= 0)             /* no free extents: nothing to do */
     return 0;
-  if (rel->r->vgs_on_host) {    /* done before the launch (vg-host.c) */
-    for (size_t i = 0; i < rel->r->vgs_on_host->len; ++i)
-      if (STREQ (rel->r->vgs_on_host->ptr[i], vg))
-        return 0;
-  }
+  if (rel->host && is_listed (&rel->host->vgs, vg))
+    return 0;                   /* done before the launch (host.c) */
   /* Held until the temporary LV is gone: in place, an interruption
    * must not leave it in the guest's VG.
    */
@@ -608,6 +624,45 @@ compare_vg_names (const void *a, const void *b)
   return strcmp (x->vg_name, y->vg_name);
 }
 
+/* V's strings (borrowed) in a NULL-terminated array; free the array. */
+static char **
+null_terminated (const string_vector *v)
+{
+  char **ret = xcalloc (v->len + 1, sizeof *ret);
+
+  if (v->len > 0)
+    memcpy (ret, v->ptr, v->len * sizeof *ret);
+  return ret;
+}
+
+static int
+compare_strings (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The VGs as the host found them (all of them, host_complete says), by
+ * name as vgs_full's would be: only their messages are left to say.
+ */
+static int
+release_known_vgs (struct release *rel)
+{
+  string_vector names = empty_vector;
+  int ret = 0;
+
+  for (size_t i = 0; i < rel->host->vgs.len; ++i)
+    string_vector_append (&names, rel->host->vgs.ptr[i]);
+  for (size_t i = 0; i < rel->host->ignored_vgs.len; ++i)
+    string_vector_append (&names, rel->host->ignored_vgs.ptr[i]);
+  if (names.len > 0)
+    qsort (names.ptr, names.len, sizeof *names.ptr, compare_strings);
+  for (size_t i = 0; i < names.len; ++i)
+    if (release_vg (rel, names.ptr[i], 1) == -1)
+      ret = -1;
+  free (names.ptr);
+  return ret;
+}
+
 void
 warn_unused (char *const *names, size_t n, const bool *used,
              const char *option)
@@ -632,30 +687,50 @@ release_free_space (guestfs_h *g, const struct sparsify_options *o,
   CLEANUP_FREE bool *zero_used = xcalloc (o->zeroes.len + 1, sizeof (bool));
   CLEANUP_FREE bool *ignore_used =
     xcalloc (o->ignores.len + 1, sizeof (bool));
+  const struct host_release *host = r->host;
   struct release rel = {
     g, o, in_place, in_place && o->dry_run, name_of, opaque, zeroes,
-    ignores, empty_vector, zero_used, ignore_used, r
+    ignores, empty_vector, host, false, zero_used, ignore_used, r
   };
+  struct gk_known_devices known = { .types = NULL };
+  CLEANUP_FREE char **known_types = NULL, **known_lvs = NULL;
   int ret = 0;
 
-  fses = gk_find_filesystems (g, o->opts);
+  if (host) {
+    known.types = known_types = null_terminated (&host->known);
+    if (host->complete)
+      known.lvs = known_lvs = null_terminated (&host->lvs);
+  }
+  fses = gk_find_filesystems_known (g, o->opts, host ? &known : NULL);
   if (fses == NULL)
     return -1;
-  find_read_only_lvs (g, &rel.ro_lvs);
+  /* The host read every VG's metadata and nothing turned up in the
+   * appliance that it could not see: LVM need not be asked again.
+   */
+  rel.host_complete = host && host->complete && known.lvs_used;
+  if (!rel.host_complete)
+    find_read_only_lvs (g, &rel.ro_lvs);
   /* In device order, as upstream. */
   for (size_t i = 0; fses[i]; i += 2)
     if (release_filesystem (&rel, fses[i], fses[i + 1]) == -1)
       ret = -1;
   string_vector_free_all (&rel.ro_lvs);
 
-  guestfs_push_error_handler (g, NULL, NULL);
-  vgs = guestfs_vgs_full (g);
-  guestfs_pop_error_handler (g);
-  if (vgs) {
-    qsort (vgs->val, vgs->len, sizeof *vgs->val, compare_vg_names);
-    for (size_t i = 0; i < vgs->len; ++i)
-      if (release_vg (&rel, vgs->val[i].vg_name, vgs->val[i].vg_free) == -1)
-        ret = -1;
+  if (rel.host_complete) {
+    if (release_known_vgs (&rel) == -1)
+      ret = -1;
+  }
+  else {
+    guestfs_push_error_handler (g, NULL, NULL);
+    vgs = guestfs_vgs_full (g);
+    guestfs_pop_error_handler (g);
+    if (vgs) {
+      qsort (vgs->val, vgs->len, sizeof *vgs->val, compare_vg_names);
+      for (size_t i = 0; i < vgs->len; ++i)
+        if (release_vg (&rel, vgs->val[i].vg_name,
+                        vgs->val[i].vg_free) == -1)
+          ret = -1;
+    }
   }
   /* Several appliances (--in-place): the caller warns about the names
    * none of them used.
@@ -670,7 +745,8 @@ release_free_space (guestfs_h *g, const struct sparsify_options *o,
     warn_unused (zeroes, o->zeroes.len, zero_used, "--zero");
     warn_unused (ignores, o->ignores.len, ignore_used, "--ignore");
   }
-  if (guestfs_sync (g) == -1) {
+  /* In copy mode the shutdown's autosync does it (overlay.c). */
+  if (in_place && guestfs_sync (g) == -1) {
     gk_error_noexit ("sync: %s", guestfs_last_error (g));
     ret = -1;
   }

@@ -5,7 +5,8 @@
  *   copy mode   source.c (the input vetted on the host) →
  *               tmp.c (where the overlay goes, is there room; made by
  *               lib/diskio/overlay.c) →
- *               vg-host.c (free LVM extents released on the host) →
+ *               host.c (free LVM extents and swap released on the
+ *               host, the devices' types found) →
  *               overlay.c (one appliance on the overlay, which protects
  *               the source) → release.c (free space discarded) →
  *               output.c (the overlay copied sparse on the host by
@@ -95,14 +96,27 @@ extern void overlay_create (const struct sparsify_options *o,
 extern void sparsify_overlay (const struct sparsify_options *o,
                               const struct overlay *ov);
 
-/* vg-host.c (copy mode, before the launch): make the free extents of
- * the volume groups that the host-side parsers can account for exactly
- * read as zeroes in OVERLAY, and append their names to *DONE.  VGs named
- * by --ignore are left alone.  Returns 0, or -1 after reporting.
+/* host.c (copy mode, before the launch): what the host-side parsers
+ * can do in OVERLAY (one disk, "sda" in the appliance) before the
+ * appliance starts.
  */
-extern int release_vgs_on_host (const char *overlay,
-                                const struct sparsify_options *o,
-                                string_vector *done);
+struct host_release {
+  string_vector vgs;            /* VGs whose free extents read as zeroes */
+  string_vector ignored_vgs;    /* VGs --ignore names (left alone) */
+  string_vector swaps;          /* swap devices whose body reads as zeroes */
+  string_vector known;          /* pairs (device, type) for the appliance */
+  string_vector lvs;            /* the LVs of the VGs above (/dev/VG/LV) */
+  string_vector ro_lvs;         /* the read-only ones among them */
+  /* Every VG of the disk is in vgs or ignored_vgs, and no LUKS or MD
+   * device could hide another: the appliance need not ask LVM.
+   */
+  bool complete;
+};
+/* Returns 0, or -1 after reporting. */
+extern int release_on_host (const char *overlay,
+                            const struct sparsify_options *o,
+                            struct host_release *h);
+extern void host_release_free (struct host_release *h);
 
 /* release.c: make the free space of every filesystem, volume group and
  * swap of the launched handle G read as zero.  IN_PLACE selects
@@ -122,10 +136,11 @@ struct release_result {
    * if NULL, release_free_space does.
    */
   bool *zero_used, *ignore_used;
-  /* If not NULL, the volume groups whose free space the caller already
-   * released on the host (vg-host.c): only their message is said.
+  /* If not NULL, what the caller did and learnt on the host (host.c):
+   * for the VGs and swap areas released there, only their message is
+   * said.
    */
-  const string_vector *vgs_on_host;
+  const struct host_release *host;
 };
 /* "--zero NAME: no such filesystem in the guest" for each of the N
  * NAMES not USED.

@@ -21,9 +21,31 @@
 struct probe {
   guestfs_h *g;
   const struct gk_options *opts;
+  const struct gk_known_devices *known; /* may be NULL */
   string_vector pairs;          /* device, type, device, type... */
   int mapped;                   /* LUKS volumes opened */
+  bool surprise;                /* the appliance found a container the
+                                   host did not know about */
 };
+
+/* DEV's type as the host found it, or NULL. */
+static const char *
+known_type (const struct probe *p, const char *dev)
+{
+  if (p->known == NULL || p->known->types == NULL)
+    return NULL;
+  for (size_t i = 0; p->known->types[i] && p->known->types[i + 1]; i += 2)
+    if (STREQ (p->known->types[i], dev))
+      return p->known->types[i + 1];
+  return NULL;
+}
+
+static bool
+is_container (const char *type)
+{
+  return STREQ (type, "LVM2_member") || STREQ (type, "linux_raid_member") ||
+         STREQ (type, "crypto_LUKS");
+}
 
 /* Adds DEV and its content type; a LUKS device is opened with the
  * user's keys and its volume added instead.
@@ -31,14 +53,20 @@ struct probe {
 static void
 probe_device (struct probe *p, const char *dev)
 {
+  const char *known = known_type (p, dev);
   char *type;
 
-  guestfs_push_error_handler (p->g, NULL, NULL);
-  type = guestfs_vfs_type (p->g, dev);
-  guestfs_pop_error_handler (p->g);
-  if (type == NULL || type[0] == '\0') {
-    free (type);
-    type = xstrdup ("unknown");
+  if (known)
+    type = xstrdup (known);
+  else {
+    guestfs_push_error_handler (p->g, NULL, NULL);
+    type = guestfs_vfs_type (p->g, dev);
+    guestfs_pop_error_handler (p->g);
+    if (type == NULL || type[0] == '\0') {
+      free (type);
+      type = xstrdup ("unknown");
+    }
+    p->surprise |= p->known != NULL && is_container (type);
   }
   if (STREQ (type, "crypto_LUKS")) {
     CLEANUP_FREE char *volume = gk_luks_open (p->g, p->opts, dev);
@@ -67,8 +95,20 @@ seen (const struct probe *p, const char *dev)
  * shows up only after a rescan), until no new volume appears.
  */
 static int
-probe_lvs (struct probe *p)
+probe_lvs (struct probe *p, bool have_mds)
 {
+  if (p->known && p->known->lvs && !p->mapped && !p->surprise &&
+      !have_mds) {
+    for (size_t i = 0; p->known->lvs[i]; ++i)
+      probe_device (p, p->known->lvs[i]);
+    if (!p->mapped && !p->surprise)
+      return 0;
+    /* A LUKS volume (or some container) inside an LV: LVM is asked as
+     * usual, after a rescan for what the volume holds.
+     */
+    if (p->mapped && guestfs_lvm_scan (p->g, 1) == -1)
+      return -1;
+  }
   for (;;) {
     CLEANUP_FREE_STRING_LIST char **lvs = guestfs_lvs (p->g);
     int mapped = p->mapped;
@@ -95,10 +135,17 @@ compare_first (const void *a, const void *b)
 char **
 gk_find_filesystems (guestfs_h *g, const struct gk_options *opts)
 {
+  return gk_find_filesystems_known (g, opts, NULL);
+}
+
+char **
+gk_find_filesystems_known (guestfs_h *g, const struct gk_options *opts,
+                           struct gk_known_devices *known)
+{
   CLEANUP_FREE_STRING_LIST char **devices = guestfs_list_devices (g);
   CLEANUP_FREE_STRING_LIST char **parts = guestfs_list_partitions (g);
   CLEANUP_FREE_STRING_LIST char **mds = NULL;
-  struct probe p = { g, opts, empty_vector, 0 };
+  struct probe p = { g, opts, known, empty_vector, 0, false };
 
   if (devices == NULL || parts == NULL)
     goto error;
@@ -122,8 +169,11 @@ gk_find_filesystems (guestfs_h *g, const struct gk_options *opts)
   /* LVM inside LUKS shows up once the volumes are open. */
   if (p.mapped > 0 && guestfs_lvm_scan (g, 1) == -1)
     goto error;
-  if (probe_lvs (&p) == -1)
+  if (probe_lvs (&p, mds && mds[0]) == -1)
     goto error;
+  if (known)
+    known->lvs_used = known->lvs && !p.mapped && !p.surprise &&
+                      !(mds && mds[0]);
   qsort (p.pairs.ptr, p.pairs.len / 2, 2 * sizeof (char *), compare_first);
   string_vector_append (&p.pairs, NULL);
   return p.pairs.ptr;

@@ -32,4 +32,31 @@
 extern char **gk_find_filesystems (guestfs_h *g,
                                    const struct gk_options *opts);
 
+/* What a tool found on the host (lib/ondisk) about the disks of G
+ * before the launch, so that the appliance need not be asked: each
+ * question is a program run in the emulated appliance (blkid, lvm),
+ * a few tenths of a second each.
+ */
+struct gk_known_devices {
+  /* Pairs (device, type) as vfs_type would name them, NULL-terminated,
+   * or NULL.  A device listed here is not asked about.
+   */
+  char *const *types;
+  /* Every LV of the disks (/dev/VG/LV), NULL-terminated, or NULL (ask
+   * LVM).  Used only if nothing turns up that the host could not see
+   * into: no LUKS volume opened, no MD device, and no device the
+   * appliance was asked about that is an LVM PV, MD member or LUKS.
+   */
+  char *const *lvs;
+  bool lvs_used;                /* out: LVS was used */
+};
+
+/* gk_find_filesystems with what KNOWN says (may be NULL).  A wrong
+ * type in KNOWN can only make a tool skip or try a device it should
+ * not (mounting finds the real type), never damage one.
+ */
+extern char **gk_find_filesystems_known (guestfs_h *g,
+                                         const struct gk_options *opts,
+                                         struct gk_known_devices *known);
+
 #endif /* GUESTKIT_APPLIANCE_FILESYSTEMS_H */

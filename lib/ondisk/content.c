@@ -627,6 +627,43 @@ probe_luks (const uint8_t *h, struct gk_content *c)
   return true;
 }
 
+#define MD_MAGIC 0xa92b4efc     /* little-endian on disk (0.90: host
+                                   order, and our hosts are x86) */
+
+int
+gk_content_md_member (gk_pread_fn pread, void *opaque, uint64_t offset,
+                      uint64_t length, bool *member, char **errmsg)
+{
+  uint64_t sectors = length / SECTOR;
+  uint64_t where[4];
+  size_t n = 0;
+
+  *member = false;
+  *errmsg = NULL;
+  where[n++] = 0;                               /* 1.1 */
+  if (length >= 8192)
+    where[n++] = 4096;                          /* 1.2 */
+  if (sectors >= 16)
+    where[n++] = ((sectors - 16) & ~UINT64_C (7)) * SECTOR;   /* 1.0 */
+  if (sectors >= 256)                           /* 0.90: 64 KiB aligned */
+    where[n++] = ((sectors & ~UINT64_C (127)) - 128) * SECTOR;
+  for (size_t i = 0; i < n; ++i) {
+    uint8_t magic[4];
+
+    if (where[i] + sizeof magic > length)
+      continue;
+    if (gk_read_at (pread, opaque, magic, sizeof magic, offset + where[i],
+                    errmsg, "cannot read the RAID superblock at byte %"
+                    PRIu64, offset + where[i]) == -1)
+      return -1;
+    if (gk_le32 (magic) == MD_MAGIC) {
+      *member = true;
+      return 0;
+    }
+  }
+  return 0;
+}
+
 int
 gk_content_probe (gk_pread_fn pread, void *opaque,
                   uint64_t offset, uint64_t length,

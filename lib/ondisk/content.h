@@ -53,6 +53,20 @@ extern int gk_content_probe (gk_pread_fn pread, void *opaque,
                              uint64_t offset, uint64_t length,
                              struct gk_content *content, char **errmsg);
 
+/* Whether the LENGTH bytes at OFFSET are a member of a Linux software
+ * RAID (MD) array: an MD superblock magic at any of the places its
+ * versions keep it (0.90 and 1.0 near the end, 1.1 at the start, 1.2
+ * at 4 KiB).  blkid calls such a device "linux_raid_member" whatever
+ * the start of it looks like: with 0.90 and 1.0 metadata the start is
+ * the array's content (a swap area, a filesystem), which belongs to the
+ * array, not to the partition.  gk_content_probe does not look for it;
+ * ask this first wherever the answer decides what gets overwritten.
+ * Returns 0 with *MEMBER set, or -1 with *ERRMSG (caller frees).
+ */
+extern int gk_content_md_member (gk_pread_fn pread, void *opaque,
+                                 uint64_t offset, uint64_t length,
+                                 bool *member, char **errmsg);
+
 /* A swap area copied into a partition of NEW_SIZE bytes at OFFSET:
  * rewrite its header so it spans the partition (same UUID, label and
  * page size; like mkswap -U UUID -L LABEL).  Returns 0, or -1 with

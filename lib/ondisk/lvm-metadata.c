@@ -334,6 +334,7 @@ read_lv (const struct node *sec)
   lv.name = xstrdup (sec->key);
   lv.id = get_str (sec, "id");
   lv.visible = list_has (find_value (sec, "status"), "VISIBLE");
+  lv.writable = list_has (find_value (sec, "status"), "WRITE");
 
   /* Segments are the subsections with extents ("segment1" ...). */
   for (const struct node *c = sec->child; c; c = c->next) {

@@ -30,6 +30,8 @@ struct gk_lvm_lv {
   char *name;
   char *id;                     /* as in the metadata, with dashes */
   bool visible;                 /* has the VISIBLE status flag */
+  bool writable;                /* has the WRITE status flag (lvs shows
+                                   the others with "r" in lv_attr) */
   gk_lvm_segment_vector segments; /* sorted by start_extent */
 };
 

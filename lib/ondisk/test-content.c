@@ -8,6 +8,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -381,6 +382,49 @@ test_unknown (void)
       "zeroes: unknown");
 }
 
+/* The MD superblock magic at each place a version keeps it, in a
+ * partition of an odd size (so that the end positions' rounding
+ * matters); one sector off, or none, is not a member.
+ */
+static bool
+md_member_with_magic_at (uint64_t size, int64_t at)
+{
+  CLEANUP_FREE char *path = make_file ("md", size);
+  CLEANUP_FREE char *errmsg = NULL;
+  CLEANUP_CLOSE int fd = open (path, O_RDWR);
+  static const uint8_t magic[4] = { 0xfc, 0x4e, 0x2b, 0xa9 };
+  bool member = true;
+
+  if (fd == -1 || (at >= 0 && pwrite (fd, magic, 4, at) != 4) ||
+      gk_content_md_member (gk_fd_pread_fn, &fd, 0, size, &member,
+                            &errmsg) == -1) {
+    printf ("#   %s: %s\n", path, errmsg ? errmsg : strerror (errno));
+    return false;
+  }
+  return member;
+}
+
+static void
+test_md_member (void)
+{
+  /* 131101 sectors: 1.0 at (131101 - 16) & ~7 = 131080, 0.90 at
+   * (131101 & ~127) - 128 = 130944 (the kernel's formulas).
+   */
+  const uint64_t size = (64 << 20) + 5 * 512 + 4096 * 3;
+  const uint64_t v1_0 = UINT64_C (131080) * 512;
+  const uint64_t v0_90 = UINT64_C (130944) * 512;
+
+  ok (md_member_with_magic_at (size, 0), "md 1.1: magic at 0");
+  ok (md_member_with_magic_at (size, 4096), "md 1.2: magic at 4 KiB");
+  ok (md_member_with_magic_at (size, v1_0), "md 1.0: magic 8 KiB from the "
+      "end, 4 KiB aligned (byte %" PRIu64 ")", v1_0);
+  ok (md_member_with_magic_at (size, v0_90), "md 0.90: magic in the last "
+      "64 KiB-aligned 64 KiB (byte %" PRIu64 ")", v0_90);
+  ok (!md_member_with_magic_at (size, v1_0 + 512), "md: one sector off is "
+      "not a member");
+  ok (!md_member_with_magic_at (size, -1), "md: no magic, not a member");
+}
+
 /* A PV label on a plain file, made by pvcreate without touching the
  * host's LVM state (no devices are scanned for a file argument).
  */
@@ -640,6 +684,7 @@ main (void)
   test_hostile_ntfs ();
   test_hostile_pv ();
   test_read_error ();
+  test_md_member ();
   if (!have ("blkid")) {
     ok (true, "# SKIP blkid is not installed");
     return tap_done ();

@@ -289,6 +289,8 @@ test_synthetic (void)
   ok (hidden && !hidden->visible && hidden->segments.ptr[0].pv_name == NULL &&
       gk_lvm_lv_start (vg, hidden, "pv0") == -1,
       "synthetic: thin LV is hidden, has no start");
+  ok (root && root->writable && hidden && !hidden->writable,
+      "synthetic: WRITE status: root writable, hidden read-only");
   ok (gk_lvm_find_lv (vg, "missing") == NULL, "synthetic: find_lv misses");
   gk_lvm_vg_free (vg);
 
@@ -1091,6 +1093,7 @@ test_real (void)
     ok (gk_lvm_lv_size (vg, lv1) == 52 * MiB, "real: lv1 is 52 MiB");
     ok (gk_lvm_lv_size (vg, lv2) == 20 * MiB, "real: lv2 is 20 MiB");
     ok (lv1->visible && lv2->visible, "real: both visible");
+    ok (lv1->writable && lv2->writable, "real: both writable");
     ok (lv1->segments.len == 2 && lv2->segments.len == 1,
         "real: lv1 has two segments, lv2 one");
     start1 = gk_lvm_lv_start (vg, lv1, "pv0");
