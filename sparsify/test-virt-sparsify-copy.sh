@@ -2,7 +2,9 @@
 # Copy mode on the dirty image (ext4, xfs, btrfs, vfat, ntfs, swap and
 # an LVM VG, every free byte allocated and non-zero): the output holds
 # the live data and little else, every file is intact, the swap keeps
-# its UUID and label, and the input is not changed.
+# its UUID and label, and the input is not changed; what the host-side
+# parsers know (device types, LVs, swap, the VG's free extents) is not
+# asked or done again in the appliance.
 # Then a disk made on the host for what the dirty image lacks, in one
 # more run: a 5 GiB vfat (more free space than a FAT file can hold:
 # upstream's zero file fails with "File too large"), a minix (no
@@ -36,8 +38,15 @@ echo "live data $live bytes, dirty image $dirty bytes allocated"
 # Else the test would prove nothing (the junk is 170 MiB).
 [ "$dirty" -gt $((live * 3 / 2)) ]
 
-"$vs" --machine-readable="file:$t/mr" "$img" "$t/out.img" > "$t/log"
+LIBGUESTFS_TRACE=1 "$vs" --machine-readable="file:$t/mr" "$img" \
+  "$t/out.img" > "$t/log" 2> "$t/trace"
 cat "$t/log"
+# What the host-side parsers found (sparsify/host.c) is not asked again
+# in the appliance: no blkid per device, no LVM listing, the swap
+# neither read nor discarded there.
+grep -q 'trace: list_partitions = ' "$t/trace"
+not grep -E 'trace: (vfs_type|lvs|lvs_full|vgs_full|pread_device|blkdiscard)( |$)' \
+  "$t/trace"
 
 # Upstream's messages, in order.
 grep -v '^[0-9]*/[0-9]*$' "$t/log" | sed -n 's/^\[ *[0-9.]*\] //p' > "$t/steps"
