@@ -473,6 +473,18 @@ gk_image_copy (struct gk_image *src, uint64_t src_offset,
                      "read-only", dst->path);
     return -1;
   }
+  {
+    struct gk_copy_stats local_stats = { 0, 0 };
+    int r = gk_image_copy_local (src, src_offset, dst, dst_offset, len,
+                                 sparse, delay_ms, progress, opaque,
+                                 &local_stats);
+
+    if (r != 1) {
+      if (stats)
+        *stats = local_stats;
+      return r;
+    }
+  }
   *c = (struct copy) { .src = src, .dst = dst, .src_offset = src_offset,
                        .dst_offset = dst_offset, .len = len,
                        .sparse = sparse };

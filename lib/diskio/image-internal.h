@@ -49,6 +49,19 @@ extern const char *gk_image_zero_buffer (void);
 extern uint64_t gk_image_aligned_piece (uint64_t offset, uint64_t count,
                                        uint64_t limit);
 
+/* copy-local.c: gk_image_copy between two raw files of this host, on
+ * the files themselves.  Returns 1 (nothing done) if SRC and DST are
+ * not both such files, else 0, or -1 after reporting.  STATS must not
+ * be NULL.
+ */
+struct gk_copy_stats;
+extern int gk_image_copy_local (struct gk_image *src, uint64_t src_offset,
+                                struct gk_image *dst, uint64_t dst_offset,
+                                uint64_t len, bool sparse, unsigned delay_ms,
+                                void (*progress) (uint64_t done, uint64_t len,
+                                                  void *opaque),
+                                void *opaque, struct gk_copy_stats *stats);
+
 /* What qemu-img/qemu-nbd say (qemu-messages.c). */
 extern bool gk_is_uri (const char *path);
 /* A new file name in our temporary directory for a child's stderr. */
