@@ -47,15 +47,6 @@ is_member (const char *type)
   return STREQ (type, "LVM2_member") || STREQ (type, "linux_raid_member");
 }
 
-static bool
-contains (const string_vector *v, const char *s)
-{
-  for (size_t i = 0; i < v->len; ++i)
-    if (STREQ (v->ptr[i], s))
-      return true;
-  return false;
-}
-
 /* mkdir -p in the appliance's tree; MADE remembers what exists. */
 static int
 make_mountpoint (guestfs_h *g, const char *path, string_vector *made)
@@ -69,7 +60,7 @@ make_mountpoint (guestfs_h *g, const char *path, string_vector *made)
     last = slash == NULL;
     if (!last)
       *slash = '\0';
-    if (!contains (made, p)) {
+    if (!string_vector_contains (made, p)) {
       if (guestfs_mkmountpoint (g, p) == -1) {
         gk_error_noexit ("cannot make the directory %s in the appliance: %s",
                          p, guestfs_last_error (g));
@@ -193,7 +184,7 @@ mount_every_filesystem (guestfs_h *g, const struct gk_options *opts,
      * not stop changes to what is below it.
      */
     for (size_t i = 0; i < made.len; ++i)
-      if (!contains (&mounted, made.ptr[i]))
+      if (!string_vector_contains (&mounted, made.ptr[i]))
         freeze (g, made.ptr[i]);
     freeze (g, "/");
   }

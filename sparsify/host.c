@@ -144,15 +144,6 @@ vg_free_ranges (const found_pv_vector *pvs, const struct gk_lvm_vg *vg,
   return 0;
 }
 
-static bool
-is_listed (const string_vector *names, const char *name)
-{
-  for (size_t i = 0; i < names->len; ++i)
-    if (STREQ (names->ptr[i], name))
-      return true;
-  return false;
-}
-
 /* Whether NAME (as given to --zero or --ignore: "sda6", "/dev/vda6")
  * is the appliance's DEV ("/dev/sda6"), by libguestfs's canonical
  * names: vd, hd and xvd disks are sd disks.
@@ -253,11 +244,11 @@ look_at_vgs (struct gk_image *disk, const struct sparsify_options *o,
     const struct found_pv *f = &pvs->ptr[i];
     const struct gk_lvm_vg *vg = f->vg;
     gk_lvm_range_vector ranges = empty_vector;
-    bool ignored = is_listed (&o->ignores, vg->name);
+    bool ignored = string_vector_contains (&o->ignores, vg->name);
     int r = 0;
 
-    if (is_listed (&h->vgs, vg->name) || is_listed (&h->ignored_vgs,
-                                                     vg->name))
+    if (string_vector_contains (&h->vgs, vg->name) ||
+        string_vector_contains (&h->ignored_vgs, vg->name))
       continue;                 /* its second PV */
     if (vg_free_ranges (pvs, vg, &ranges) == -1) {
       free (ranges.ptr);

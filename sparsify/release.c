@@ -184,21 +184,12 @@ find_read_only_lvs (guestfs_h *g, string_vector *ro_lvs)
 }
 
 static bool
-is_listed (const string_vector *names, const char *name)
-{
-  for (size_t i = 0; i < names->len; ++i)
-    if (STREQ (names->ptr[i], name))
-      return true;
-  return false;
-}
-
-static bool
 is_read_only_lv (const struct release *rel, const char *dev)
 {
   CLEANUP_FREE char *uuid = NULL;
 
   if (rel->host_complete)       /* the host read every LV's flags */
-    return is_listed (&rel->host->ro_lvs, dev);
+    return string_vector_contains (&rel->host->ro_lvs, dev);
   if (rel->ro_lvs.len == 0)
     return false;
   guestfs_push_error_handler (rel->g, NULL, NULL);
@@ -540,7 +531,7 @@ release_filesystem (struct release *rel, const char *dev, const char *type)
    * appliance).
    */
   if (STREQ (type, "swap") && rel->host &&
-      is_listed (&rel->host->swaps, dev)) {
+      string_vector_contains (&rel->host->swaps, dev)) {
     gk_message ("Clearing Linux swap on %s", label (rel, dev));
     rel->r->filesystems++;      /* done on the host (host.c) */
     return 0;
@@ -590,7 +581,7 @@ release_vg (struct release *rel, const char *vg, int64_t vg_free)
               label (rel, vg));
   if (vg_free <= 0)             /* no free extents: nothing to do */
     return 0;
-  if (rel->host && is_listed (&rel->host->vgs, vg))
+  if (rel->host && string_vector_contains (&rel->host->vgs, vg))
     return 0;                   /* done before the launch (host.c) */
   /* Held until the temporary LV is gone: in place, an interruption
    * must not leave it in the guest's VG.

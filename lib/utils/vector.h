@@ -12,6 +12,7 @@
 #ifndef GUESTKIT_UTILS_VECTOR_H
 #define GUESTKIT_UTILS_VECTOR_H
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,15 @@ string_vector_free_all (string_vector *v)
   for (size_t i = 0; i < v->len; ++i)
     free (v->ptr[i]);
   string_vector_reset (v);
+}
+
+static inline bool __attribute__ ((unused))
+string_vector_contains (const string_vector *v, const char *s)
+{
+  for (size_t i = 0; i < v->len; ++i)
+    if (strcmp (v->ptr[i], s) == 0)
+      return true;
+  return false;
 }
 
 #endif /* GUESTKIT_UTILS_VECTOR_H */
