@@ -6,8 +6,8 @@
  * runs with --cache=unsafe, so both go through the same page cache),
  * and where the source has holes (SEEK_DATA/SEEK_HOLE) or zero
  * granules, the destination is zeroed through gk_image_zero as in the
- * NBD copy.  A 3 GiB guest with 700 MB of data: 1.0 s through qemu-nbd,
- * 0.3 s here, like qemu-img convert.
+ * NBD copy.  (bench/resize, raw to raw: 0.16x upstream after this,
+ * 0.21x before; the copy alone was not timed separately.)
  */
 #include <config.h>
 
